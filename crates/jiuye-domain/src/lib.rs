@@ -1,0 +1,25 @@
+#![doc = include_str!("../README.md")]
+
+pub mod credit_code;
+pub mod division;
+pub mod enterprise;
+pub mod error;
+pub mod id_number;
+pub mod ids;
+pub mod mask;
+pub mod money;
+pub mod normalize;
+pub mod person;
+pub mod phone;
+pub mod role;
+pub mod size_class;
+
+pub use credit_code::CreditCode;
+pub use enterprise::Industry;
+pub use error::DomainError;
+pub use id_number::{IdNumber, Sex};
+pub use ids::{EnterpriseId, HouseholdId, PersonId, UserId};
+pub use person::{Education, EmploymentStatus, PersonName, Tag};
+pub use phone::Phone;
+pub use role::Role;
+pub use size_class::{SizeClass, SizeDecision, SizeFigures};
