@@ -1,0 +1,360 @@
+//! Persons of the real-name registry. ID numbers and phones are stored as ciphertext plus a blind
+//! index (exact lookup, uniqueness), the masked form (display) and the last four characters (search).
+
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::args::{Filter, bind_args, prefix_upper};
+use crate::{Arg, Result, Scope, Store, StoreError, WriteTx, map_unique, on_db, on_tx};
+
+/// A person as lists and detail pages show it: masked, with names of its divisions.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct PersonRecord {
+    pub id: Uuid,
+    pub name: String,
+    pub id_masked: String,
+    pub sex: String,
+    pub birth_date: Date,
+    pub phone_masked: Option<String>,
+    pub township_code: String,
+    pub township_name: String,
+    pub village_code: Option<String>,
+    pub village_name: Option<String>,
+    pub household_id: Option<Uuid>,
+    pub household_no: Option<String>,
+    pub tags: String,
+    pub education: Option<String>,
+    pub graduation_date: Option<Date>,
+    pub employment_status: String,
+    pub version: i64,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// Everything stored for a person; the sensitive values already sealed by the caller.
+#[derive(Debug, Clone)]
+pub struct PersonWrite {
+    pub name: String,
+    pub id_bidx: Vec<u8>,
+    pub id_enc: Vec<u8>,
+    pub id_masked: String,
+    pub id_last4: String,
+    pub sex: String,
+    pub birth_date: Date,
+    pub phone_bidx: Option<Vec<u8>>,
+    pub phone_enc: Option<Vec<u8>>,
+    pub phone_masked: Option<String>,
+    pub phone_last4: Option<String>,
+    pub township_code: String,
+    pub village_code: Option<String>,
+    pub household_id: Option<Uuid>,
+    pub tags: String,
+    pub education: Option<String>,
+    pub graduation_date: Option<Date>,
+    pub employment_status: String,
+    pub key_version: i64,
+}
+
+/// The sealed values of one person, for the audited reveal.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PersonSecrets {
+    pub id_enc: Vec<u8>,
+    pub phone_enc: Option<Vec<u8>>,
+    pub key_version: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// Name prefix (surname or full name).
+    pub name_prefix: Option<String>,
+    pub id_bidx: Option<Vec<u8>>,
+    pub id_last4: Option<String>,
+    pub phone_bidx: Option<Vec<u8>>,
+    pub phone_last4: Option<String>,
+    pub township_code: Option<String>,
+    pub village_code: Option<String>,
+    pub tag: Option<String>,
+    pub household_id: Option<Uuid>,
+    pub employment_status: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+const SELECT: &str = "SELECT p.id, p.name, p.id_masked, p.sex, p.birth_date, p.phone_masked, p.township_code, t.name AS township_name,
+    p.village_code, v.name AS village_name, p.household_id, h.household_no, p.tags, p.education, p.graduation_date,
+    p.employment_status, p.version, p.created_at, p.updated_at
+    FROM persons p JOIN townships t ON t.code = p.township_code
+    LEFT JOIN villages v ON v.code = p.village_code
+    LEFT JOIN households h ON h.id = p.household_id";
+
+const COLUMNS: &str = "name, id_bidx, id_enc, id_masked, id_last4, sex, birth_date, phone_bidx, phone_enc, phone_masked, phone_last4, township_code, village_code, household_id, tags, education, graduation_date, employment_status, key_version";
+
+fn scoped(scope: &Scope, f: &mut Filter) -> bool {
+    match scope.person_township() {
+        Ok(Some(t)) => {
+            f.push("p.township_code = ?", Arg::Text(t.to_string()));
+            true
+        }
+        Ok(None) => true,
+        Err(()) => false,
+    }
+}
+
+fn apply(filter: &PersonFilter, f: &mut Filter) {
+    if let Some(n) = &filter.name_prefix {
+        f.push("p.name >= ?", Arg::Text(n.clone()));
+        f.push("p.name < ?", Arg::Text(prefix_upper(n)));
+    }
+    if let Some(b) = &filter.id_bidx {
+        f.push("p.id_bidx = ?", Arg::Bytes(b.clone()));
+    }
+    if let Some(l) = &filter.id_last4 {
+        f.push("p.id_last4 = ?", Arg::Text(l.clone()));
+    }
+    if let Some(b) = &filter.phone_bidx {
+        f.push("p.phone_bidx = ?", Arg::Bytes(b.clone()));
+    }
+    if let Some(l) = &filter.phone_last4 {
+        f.push("p.phone_last4 = ?", Arg::Text(l.clone()));
+    }
+    if let Some(t) = &filter.township_code {
+        f.push("p.township_code = ?", Arg::Text(t.clone()));
+    }
+    if let Some(v) = &filter.village_code {
+        f.push("p.village_code = ?", Arg::Text(v.clone()));
+    }
+    if let Some(tag) = &filter.tag {
+        f.push("p.tags LIKE ?", Arg::Text(format!("%,{tag},%")));
+    }
+    if let Some(h) = filter.household_id {
+        f.push("p.household_id = ?", Arg::Uuid(h));
+    }
+    if let Some(s) = &filter.employment_status {
+        f.push("p.employment_status = ?", Arg::Text(s.clone()));
+    }
+}
+
+macro_rules! bind_write {
+    ($q:expr, $w:expr) => {
+        $q.bind($w.name.clone())
+            .bind($w.id_bidx.clone())
+            .bind($w.id_enc.clone())
+            .bind($w.id_masked.clone())
+            .bind($w.id_last4.clone())
+            .bind($w.sex.clone())
+            .bind($w.birth_date)
+            .bind($w.phone_bidx.clone())
+            .bind($w.phone_enc.clone())
+            .bind($w.phone_masked.clone())
+            .bind($w.phone_last4.clone())
+            .bind($w.township_code.clone())
+            .bind($w.village_code.clone())
+            .bind($w.household_id)
+            .bind($w.tags.clone())
+            .bind($w.education.clone())
+            .bind($w.graduation_date)
+            .bind($w.employment_status.clone())
+            .bind($w.key_version)
+    };
+}
+
+/// Result of a bulk upsert.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct UpsertCounts {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// A person already stored, found by blind index during an import.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ExistingPerson {
+    pub id_bidx: Vec<u8>,
+    pub id: Uuid,
+    pub township_code: String,
+}
+
+impl Store {
+    pub async fn get_person(&self, scope: &Scope, id: Uuid) -> Result<Option<PersonRecord>> {
+        let mut f = Filter::default();
+        if !scoped(scope, &mut f) {
+            return Ok(None);
+        }
+        f.push("p.id = ?", Arg::Uuid(id));
+        let sql = format!("{SELECT}{}", f.where_clause());
+        Ok(on_db!(self.db, p => bind_args!(sqlx::query_as::<_, PersonRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(p).await)?)
+    }
+
+    pub async fn person_secrets(&self, scope: &Scope, id: Uuid) -> Result<Option<PersonSecrets>> {
+        let mut f = Filter::default();
+        if !scoped(scope, &mut f) {
+            return Ok(None);
+        }
+        f.push("p.id = ?", Arg::Uuid(id));
+        let sql = format!("SELECT p.id_enc, p.phone_enc, p.key_version FROM persons p{}", f.where_clause());
+        Ok(on_db!(self.db, p => bind_args!(sqlx::query_as::<_, PersonSecrets>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(p).await)?)
+    }
+
+    /// One page of persons in scope and the total count of the filter.
+    pub async fn list_persons(&self, scope: &Scope, filter: &PersonFilter, page: Page) -> Result<(Vec<PersonRecord>, i64)> {
+        let mut f = Filter::default();
+        if !scoped(scope, &mut f) {
+            return Ok((Vec::new(), 0));
+        }
+        apply(filter, &mut f);
+        let count_sql = format!("SELECT COUNT(*) FROM persons p{}", f.where_clause());
+        let (total,): (i64,) = on_db!(self.db, p => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(count_sql.as_str())), f.args).fetch_one(p).await)?;
+        let n = f.next();
+        let sql = format!(
+            "{SELECT}{} ORDER BY p.name, p.id LIMIT ${} OFFSET ${}",
+            f.where_clause(),
+            n,
+            n + 1
+        );
+        let mut args = f.args.clone();
+        args.push(Arg::I64(page.limit));
+        args.push(Arg::I64(page.offset));
+        let rows = on_db!(self.db, p => bind_args!(sqlx::query_as::<_, PersonRecord>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(p).await)?;
+        Ok((rows, total))
+    }
+
+    /// Streams every person of the filter (for exports) in pages of `batch`, calling `each` per page.
+    pub async fn for_each_person_page<F>(&self, scope: &Scope, filter: &PersonFilter, batch: i64, mut each: F) -> Result<u64>
+    where
+        F: FnMut(Vec<PersonRecord>) -> Result<()>,
+    {
+        let mut offset = 0;
+        let mut n = 0u64;
+        loop {
+            let (rows, _) = self.list_persons(scope, filter, Page { limit: batch, offset }).await?;
+            let len = rows.len() as i64;
+            n += rows.len() as u64;
+            if len > 0 {
+                each(rows)?;
+            }
+            if len < batch {
+                return Ok(n);
+            }
+            offset += batch;
+        }
+    }
+
+    pub async fn count_persons(&self, scope: &Scope) -> Result<i64> {
+        Ok(self.list_persons(scope, &PersonFilter::default(), Page { limit: 0, offset: 0 }).await?.1)
+    }
+}
+
+impl WriteTx {
+    /// The current row, for the audit before-image and the scope check of an update.
+    pub async fn person_for_update(&mut self, scope: &Scope, id: Uuid) -> Result<Option<PersonRecord>> {
+        let mut f = Filter::default();
+        if !scoped(scope, &mut f) {
+            return Ok(None);
+        }
+        f.push("p.id = ?", Arg::Uuid(id));
+        let sql = format!("{SELECT}{}", f.where_clause());
+        Ok(on_tx!(self, c => bind_args!(sqlx::query_as::<_, PersonRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(c).await)?)
+    }
+
+    pub async fn insert_person(&mut self, id: Uuid, w: &PersonWrite, now: OffsetDateTime) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO persons (id, {COLUMNS}, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21)"
+        );
+        on_tx!(self, c => bind_write!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(id), w).bind(now).execute(c).await.map(|r| r.rows_affected()))
+            .map_err(|e| map_unique(e, "公民身份号码"))?;
+        Ok(())
+    }
+
+    /// Updates a person in scope if its version is still `expected_version`.
+    pub async fn update_person(&mut self, scope: &Scope, id: Uuid, expected_version: i64, w: &PersonWrite, now: OffsetDateTime) -> Result<()> {
+        let township = match scope.person_township() {
+            Ok(t) => t.map(str::to_string),
+            Err(()) => return Err(StoreError::NotFound),
+        };
+        let sql = "UPDATE persons SET name = $1, id_bidx = $2, id_enc = $3, id_masked = $4, id_last4 = $5, sex = $6, birth_date = $7,
+            phone_bidx = $8, phone_enc = $9, phone_masked = $10, phone_last4 = $11, township_code = $12, village_code = $13,
+            household_id = $14, tags = $15, education = $16, graduation_date = $17, employment_status = $18, key_version = $19,
+            version = version + 1, updated_at = $20
+            WHERE id = $21 AND version = $22 AND ($23 IS NULL OR township_code = $23)";
+        let res = on_tx!(self, c => bind_write!(sqlx::query(sql), w).bind(now).bind(id).bind(expected_version).bind(township.clone()).execute(c).await.map(|r| r.rows_affected()))
+            .map_err(|e| map_unique(e, "公民身份号码"))?;
+        if res == 1 {
+            return Ok(());
+        }
+        match self.person_for_update(scope, id).await? {
+            Some(_) => Err(StoreError::Conflict),
+            None => Err(StoreError::NotFound),
+        }
+    }
+
+    /// Which of these blind indexes are already stored, with their township.
+    pub async fn existing_persons(&mut self, bidxs: &[Vec<u8>]) -> Result<Vec<ExistingPerson>> {
+        if bidxs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=bidxs.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT id_bidx, id, township_code FROM persons WHERE id_bidx IN ({})", placeholders.join(","));
+        let args: Vec<Arg> = bidxs.iter().map(|b| Arg::Bytes(b.clone())).collect();
+        Ok(on_tx!(self, c => bind_args!(sqlx::query_as::<_, ExistingPerson>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(c).await)?)
+    }
+
+    /// Inserts or updates a batch by ID number (blind index). A row identical to the stored one is
+    /// left alone (its version and `updated_at` do not move), so re-importing a file changes nothing.
+    /// Each row carries the id to use if it turns out to be new.
+    pub async fn upsert_persons(&mut self, rows: &[(Uuid, PersonWrite)], now: OffsetDateTime) -> Result<UpsertCounts> {
+        if rows.is_empty() {
+            return Ok(UpsertCounts::default());
+        }
+        let bidxs: Vec<Vec<u8>> = rows.iter().map(|(_, w)| w.id_bidx.clone()).collect();
+        let existing: std::collections::HashSet<Vec<u8>> =
+            self.existing_persons(&bidxs).await?.into_iter().map(|e| e.id_bidx).collect();
+        // Per row: id, the 19 columns, then one timestamp used for both created_at and updated_at.
+        const PER_ROW: usize = 21;
+        let values: Vec<String> = (0..rows.len())
+            .map(|i| {
+                let b = i * PER_ROW;
+                let cols: Vec<String> = (1..PER_ROW).map(|k| format!("${}", b + k)).collect();
+                format!("({}, 1, ${ts}, ${ts})", cols.join(", "), ts = b + PER_ROW)
+            })
+            .collect();
+        let changed = ["name", "sex", "birth_date", "phone_bidx", "township_code", "village_code", "household_id", "tags", "education", "graduation_date"]
+            .iter()
+            .map(|c| format!("persons.{c} IS DISTINCT FROM excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let sql = format!(
+            "INSERT INTO persons (id, {COLUMNS}, version, created_at, updated_at) VALUES {}
+             ON CONFLICT (id_bidx) DO UPDATE SET name = excluded.name, sex = excluded.sex, birth_date = excluded.birth_date,
+                phone_bidx = excluded.phone_bidx, phone_enc = excluded.phone_enc, phone_masked = excluded.phone_masked,
+                phone_last4 = excluded.phone_last4, township_code = excluded.township_code, village_code = excluded.village_code,
+                household_id = excluded.household_id, tags = excluded.tags, education = excluded.education,
+                graduation_date = excluded.graduation_date, version = persons.version + 1, updated_at = excluded.updated_at
+             WHERE {changed}
+             RETURNING id_bidx",
+            values.join(", ")
+        );
+        let returned: Vec<(Vec<u8>,)> = on_tx!(self, c => {
+            let mut q = sqlx::query_as::<_, (Vec<u8>,)>(sqlx::AssertSqlSafe(sql.as_str()));
+            for (id, w) in rows {
+                q = bind_write!(q.bind(*id), w).bind(now);
+            }
+            q.fetch_all(c).await
+        })
+        .map_err(|e| map_unique(e, "公民身份号码"))?;
+        let mut counts = UpsertCounts::default();
+        for (b,) in &returned {
+            if existing.contains(b) {
+                counts.updated += 1;
+            } else {
+                counts.inserted += 1;
+            }
+        }
+        counts.unchanged = rows.len() as u64 - returned.len() as u64;
+        Ok(counts)
+    }
+}
