@@ -1,1 +1,193 @@
-//! Placeholder: filled in by its owner.
+#![doc = include_str!("../README.md")]
+
+pub mod accounts;
+pub mod clock;
+pub mod demo;
+pub mod export;
+pub mod import;
+pub mod password;
+pub mod registry;
+pub mod vault;
+
+use std::sync::Arc;
+
+use jiuye_domain::{DomainError, Role};
+use jiuye_store::{AuditEntry, Scope, Store, StoreError};
+use time::{OffsetDateTime, UtcOffset};
+use uuid::Uuid;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use vault::Vault;
+
+/// China Standard Time, for dates shown to users and typed by them.
+pub const CST: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
+    Ok(o) => o,
+    Err(_) => UtcOffset::UTC,
+};
+
+/// Tunable policy values (等保 requires the mechanisms; the bureau sets the numbers).
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub session_idle: time::Duration,
+    pub session_absolute: time::Duration,
+    pub lockout_threshold: i64,
+    pub lockout_window: time::Duration,
+    pub lockout_duration: time::Duration,
+    pub password_max_age: time::Duration,
+    pub reveal_reauth: time::Duration,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            session_idle: time::Duration::minutes(30),
+            session_absolute: time::Duration::hours(12),
+            lockout_threshold: 5,
+            lockout_window: time::Duration::minutes(15),
+            lockout_duration: time::Duration::minutes(30),
+            password_max_age: time::Duration::days(90),
+            reveal_reauth: time::Duration::hours(12),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub vault: Arc<Vault>,
+    pub policy: Policy,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, vault: Arc<Vault>, policy: Policy) -> Self {
+        Self { store, clock, vault, policy }
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        jiuye_store::db_time(self.clock.now())
+    }
+
+    /// A new UUIDv7 (time-ordered, so inserts do not scatter across the index; not a counter, so
+    /// it reveals no totals).
+    pub fn new_id(&self) -> Uuid {
+        let now = self.clock.now();
+        let ts = uuid::Timestamp::from_unix(uuid::NoContext, now.unix_timestamp().max(0) as u64, now.nanosecond());
+        Uuid::new_v7(ts)
+    }
+
+    /// An audit entry for this actor, stamped now.
+    pub fn audit_entry(
+        &self,
+        actor: &Actor,
+        action: &str,
+        object_type: &str,
+        object_id: Option<String>,
+        result: &str,
+        detail: serde_json::Value,
+    ) -> AuditEntry {
+        AuditEntry {
+            at: self.now(),
+            actor_id: actor.user_id,
+            actor_login: actor.login.clone(),
+            actor_role: actor.role.code().to_string(),
+            actor_township: actor.township.clone(),
+            ip: actor.ip.clone(),
+            request_id: actor.request_id.clone(),
+            action: action.to_string(),
+            object_type: object_type.to_string(),
+            object_id,
+            result: result.to_string(),
+            detail,
+        }
+    }
+}
+
+/// Who is acting: the logged-in user (or the CLI operator), with where the request came from.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub township: Option<String>,
+    pub enterprise_id: Option<Uuid>,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    /// The operator at the command line of the server machine: full access, audited as `cli:<os user>`.
+    pub fn cli() -> Self {
+        let who = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+        Self {
+            user_id: None,
+            login: format!("cli:{who}"),
+            display_name: "命令行操作员".into(),
+            role: Role::Admin,
+            township: None,
+            enterprise_id: None,
+            ip: None,
+            request_id: None,
+        }
+    }
+
+    pub fn scope(&self) -> Scope {
+        match (self.role, &self.township, self.enterprise_id) {
+            (Role::TownshipClerk, Some(t), _) => Scope::Township(t.clone()),
+            // A clerk without a township sees nothing of persons: scope them to an impossible township.
+            (Role::TownshipClerk, None, _) => Scope::Township(String::new()),
+            (Role::EnterpriseHr, _, Some(e)) => Scope::Enterprise(e),
+            (Role::EnterpriseHr, _, None) => Scope::Enterprise(Uuid::nil()),
+            _ => Scope::All,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// One or more fields are invalid; each error names its field.
+    #[error("输入有误：{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("；"))]
+    Validation(Vec<DomainError>),
+    #[error("记录不存在")]
+    NotFound,
+    #[error("没有权限：{0}")]
+    Forbidden(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("请先登录")]
+    Unauthenticated,
+    #[error("账号或密码错误，或账号已被锁定，请稍后再试")]
+    LoginFailed,
+    #[error("{0}")]
+    BadInput(String),
+    #[error("系统内部错误，请联系管理员")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn field(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![DomainError::new(field, code, message)])
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Duplicate { field } => {
+                AppError::Validation(vec![DomainError::new(field, "duplicate", format!("该{field}已登记，不能重复"))])
+            }
+            StoreError::Conflict => AppError::Conflict("记录已被他人修改，请刷新后重试".into()),
+            StoreError::NotFound => AppError::NotFound,
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<vault::VaultError> for AppError {
+    fn from(e: vault::VaultError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,1 +1,178 @@
-fn main() {}
+//! `jiuye`: the one binary of the system. See `jiuye --help`.
+
+mod commands;
+mod settings;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "jiuye", version, about = "南和区就业服务系统 jiuye")]
+pub(crate) struct Cli {
+    /// Database: sqlite://PATH or postgres://… (default sqlite://jiuye.db).
+    #[arg(long, global = true, env = "JIUYE_DATABASE_URL")]
+    database: Option<String>,
+    /// Configuration file (default: jiuye.toml when present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Start the web server.
+    Serve {
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Fill an empty database with a synthetic Nanhe District, then start the server.
+    Demo {
+        #[arg(long, default_value_t = 20_000)]
+        persons: u32,
+        #[arg(long, default_value_t = 2020)]
+        seed: u64,
+        #[arg(long)]
+        bind: Option<String>,
+        /// Generate the data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Import persons or enterprises from .xlsx or .csv.
+    Import {
+        kind: ImportWhat,
+        file: PathBuf,
+        /// Store nothing unless every row is valid.
+        #[arg(long)]
+        all_or_nothing: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Export persons or enterprises (masked) to .xlsx.
+    Export {
+        kind: ImportWhat,
+        file: PathBuf,
+        #[arg(long)]
+        township: Option<String>,
+        #[arg(long)]
+        tag: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Write an import template (.xlsx).
+    Template { kind: ImportWhat, file: PathBuf },
+    /// Accounts: create, reset, unlock, disable, enable, list.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// Online backup of the SQLite database to a new file (PostgreSQL: use pg_dump).
+    Backup { dest: PathBuf },
+    /// Configuration.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ImportWhat {
+    Persons,
+    Enterprises,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum UserAction {
+    /// Create an account with a random initial password (printed once).
+    Create {
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// admin, bureau_staff, township_clerk, enterprise_hr, leader
+        #[arg(long)]
+        role: String,
+        /// Township (name or code), for township_clerk.
+        #[arg(long)]
+        township: Option<String>,
+        /// Credit code of the enterprise, for enterprise_hr.
+        #[arg(long)]
+        credit_code: Option<String>,
+    },
+    /// Set a new random password that must be changed at next login.
+    Reset {
+        login: String,
+    },
+    /// Lift a lockout.
+    Unlock {
+        login: String,
+    },
+    Disable {
+        login: String,
+    },
+    Enable {
+        login: String,
+    },
+    List,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum AuditAction {
+    /// Recompute the hash chain; exit 1 if any entry was altered, deleted or reordered.
+    Verify,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ConfigAction {
+    /// Print the commented default configuration.
+    PrintDefault,
+    /// Print the effective configuration (secrets redacted).
+    Show,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Config { action: ConfigAction::PrintDefault } = cli.command {
+        commands::print(settings::DEFAULT_TOML);
+        return ExitCode::SUCCESS;
+    }
+    let mut settings = match settings::Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            commands::eprint(&format!("配置错误：{e}"));
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(db) = &cli.database {
+        settings.database_url = db.clone();
+    }
+    commands::init_logging(&settings);
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            commands::eprint(&format!("无法启动运行时：{e}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(commands::run(cli.command, settings)) {
+        Ok(code) => code,
+        Err(e) => {
+            commands::eprint(&format!("错误：{e:#}"));
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -51,25 +51,13 @@ impl CreditCode {
         }
         let len = s.chars().count();
         if len != 18 {
-            return Err(DomainError::new(
-                FIELD,
-                "credit_code.length",
-                format!("应为18位，实际为{len}位"),
-            ));
+            return Err(DomainError::new(FIELD, "credit_code.length", format!("应为18位，实际为{len}位")));
         }
         if let Some(bad) = s.chars().find(|c| !c.is_ascii() || value_of(*c as u8).is_none()) {
-            return Err(DomainError::new(
-                FIELD,
-                "credit_code.charset",
-                format!("含有不允许的字符“{bad}”（不使用字母I、O、S、V、Z）"),
-            ));
+            return Err(DomainError::new(FIELD, "credit_code.charset", format!("含有不允许的字符“{bad}”（不使用字母I、O、S、V、Z）")));
         }
         if !s[2..8].bytes().all(|b| b.is_ascii_digit()) {
-            return Err(DomainError::new(
-                FIELD,
-                "credit_code.region",
-                "第3-8位登记管理机关行政区划码应为数字",
-            ));
+            return Err(DomainError::new(FIELD, "credit_code.region", "第3-8位登记管理机关行政区划码应为数字"));
         }
         let (body, last) = s.split_at(17);
         if check_char(body) != last.chars().next() {
@@ -94,10 +82,7 @@ impl CreditCode {
         let (dept, cat) = (b.first().copied().unwrap_or(b'0'), b.get(1).copied().unwrap_or(b'0'));
         let known = matches!(
             (dept, cat),
-            (b'1', b'1' | b'2' | b'3' | b'9')
-                | (b'5', b'1' | b'2' | b'3' | b'9')
-                | (b'9', b'1' | b'2' | b'3')
-                | (b'Y', b'1')
+            (b'1', b'1' | b'2' | b'3' | b'9') | (b'5', b'1' | b'2' | b'3' | b'9') | (b'9', b'1' | b'2' | b'3') | (b'Y', b'1')
         );
         (!known).then(|| format!("登记管理部门码/机构类别码“{}{}”不在GB 32100-2015所列范围内，请核对", char::from(dept), char::from(cat)))
     }

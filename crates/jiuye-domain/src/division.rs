@@ -32,9 +32,7 @@ pub fn parse_township(input: &str) -> Result<&'static str, DomainError> {
     }
     TOWNSHIPS
         .iter()
-        .find(|(code, name)| {
-            *code == s || *name == s || (name.ends_with("开发区") && (s.ends_with("开发区") || s == "南和经济开发区"))
-        })
+        .find(|(code, name)| *code == s || *name == s || (name.ends_with("开发区") && (s.ends_with("开发区") || s == "南和经济开发区")))
         .map(|(code, _)| *code)
         .ok_or_else(|| DomainError::new("乡镇(街道)", "township.unknown", format!("“{s}”不是南和区的乡镇(街道)")))
 }

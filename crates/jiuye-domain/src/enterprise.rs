@@ -66,7 +66,9 @@ impl Industry {
         }
         let alias = match s.as_str() {
             "农业" | "林业" | "牧业" | "渔业" | "农林牧渔业" | "农林牧渔" => Some(Self::Agriculture),
-            "制造业" | "采矿业" | "电力、热力、燃气及水生产和供应业" | "电力热力燃气及水生产和供应业" => Some(Self::Industry),
+            "制造业" | "采矿业" | "电力、热力、燃气及水生产和供应业" | "电力热力燃气及水生产和供应业" => {
+                Some(Self::Industry)
+            }
             "交通运输" | "运输业" => Some(Self::Transport),
             "住宿" => Some(Self::Accommodation),
             "餐饮" => Some(Self::Catering),

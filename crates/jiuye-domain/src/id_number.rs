@@ -18,9 +18,8 @@ const CHECK_CHARS: [u8; 11] = *b"10X98765432";
 /// Province-level prefixes of GB/T 2260, plus 81–83 (Hong Kong, Macao, Taiwan residence permits).
 /// Numbers starting with 9 are the 2023 foreigner permanent-residence cards.
 const PROVINCES: [&str; 37] = [
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
-    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
-    "81", "82", "83", "91", "92",
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50",
+    "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83", "91", "92",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -93,57 +92,33 @@ impl IdNumber {
         }
         let len = s.chars().count();
         if len == 15 && s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(DomainError::new(
-                FIELD,
-                "id_number.legacy15",
-                "这是15位旧号码，请填写18位公民身份号码",
-            ));
+            return Err(DomainError::new(FIELD, "id_number.legacy15", "这是15位旧号码，请填写18位公民身份号码"));
         }
         if len != 18 {
-            return Err(DomainError::new(
-                FIELD,
-                "id_number.length",
-                format!("应为18位，实际为{len}位"),
-            ));
+            return Err(DomainError::new(FIELD, "id_number.length", format!("应为18位，实际为{len}位")));
         }
         if !s.is_ascii() {
             return Err(DomainError::new(FIELD, "id_number.charset", "只能由数字组成，最后一位可以是X"));
         }
         let (body, last) = s.split_at(17);
         if !body.bytes().all(|b| b.is_ascii_digit()) || !last.bytes().all(|b| b.is_ascii_digit() || b == b'X') {
-            return Err(DomainError::new(
-                FIELD,
-                "id_number.charset",
-                "只能由数字组成，最后一位可以是X",
-            ));
+            return Err(DomainError::new(FIELD, "id_number.charset", "只能由数字组成，最后一位可以是X"));
         }
         let province = &s[..2];
         if !PROVINCES.contains(&province) && !province.starts_with('9') {
-            return Err(DomainError::new(
-                FIELD,
-                "id_number.region",
-                format!("前两位地址码{province}不是有效的省级行政区划代码"),
-            ));
+            return Err(DomainError::new(FIELD, "id_number.region", format!("前两位地址码{province}不是有效的省级行政区划代码")));
         }
         if birth_date_of(&s).is_none() {
-            return Err(DomainError::new(
-                FIELD,
-                "id_number.birth_date",
-                format!("第7-14位出生日期{}不是有效日期", &s[6..14]),
-            ));
+            return Err(DomainError::new(FIELD, "id_number.birth_date", format!("第7-14位出生日期{}不是有效日期", &s[6..14])));
         }
         let expected = check_char(body).unwrap_or('?');
-        if last.chars().next() != Some(expected) {
+        if !last.starts_with(expected) {
             let hint = if s.ends_with("000") {
                 "（末尾为000，可能是Excel把号码存成了数值，丢失了后几位，请将该列设为文本后重新填写）"
             } else {
                 ""
             };
-            return Err(DomainError::new(
-                FIELD,
-                "id_number.checksum",
-                format!("校验码错误，号码有误，请核对{hint}"),
-            ));
+            return Err(DomainError::new(FIELD, "id_number.checksum", format!("校验码错误，号码有误，请核对{hint}")));
         }
         Ok(Self(s))
     }
@@ -224,9 +199,17 @@ mod tests {
     #[test]
     fn one_valid_number_for_every_check_value() {
         for id in [
-            "110101199003070070", "110101199003070011", "110101199003070062", "110101199003070003",
-            "110101199003070054", "110101199003070185", "110101199003070046", "110101199003070097",
-            "110101199003070038", "110101199003070089", "11010119900307002X",
+            "110101199003070070",
+            "110101199003070011",
+            "110101199003070062",
+            "110101199003070003",
+            "110101199003070054",
+            "110101199003070185",
+            "110101199003070046",
+            "110101199003070097",
+            "110101199003070038",
+            "110101199003070089",
+            "11010119900307002X",
         ] {
             assert!(IdNumber::parse(id).is_ok(), "{id} should be valid");
         }
@@ -262,10 +245,7 @@ mod tests {
     fn leap_day_2000_is_valid_and_lower_x_full_width_are_normalised() {
         assert!(IdNumber::parse("110101200002290018").is_ok());
         assert_eq!(IdNumber::parse("11010119900307002x").unwrap().as_str(), "11010119900307002X");
-        assert_eq!(
-            IdNumber::parse(" １１０１０１１９９００３０７００７０ ").unwrap().as_str(),
-            "110101199003070070"
-        );
+        assert_eq!(IdNumber::parse(" １１０１０１１９９００３０７００７０ ").unwrap().as_str(), "110101199003070070");
     }
 
     #[test]
@@ -282,13 +262,11 @@ mod tests {
 
     fn valid_id() -> impl proptest::strategy::Strategy<Value = String> {
         use proptest::prelude::*;
-        (0usize..PROVINCES.len(), 0u32..10000, 1900i32..2020, 1u8..13, 1u8..29, 0u32..1000).prop_map(
-            |(p, region, y, m, d, seq)| {
-                let body = format!("{}{:04}{y:04}{m:02}{d:02}{seq:03}", PROVINCES[p], region);
-                let c = check_char(&body).unwrap();
-                format!("{body}{c}")
-            },
-        )
+        (0usize..PROVINCES.len(), 0u32..10000, 1900i32..2020, 1u8..13, 1u8..29, 0u32..1000).prop_map(|(p, region, y, m, d, seq)| {
+            let body = format!("{}{:04}{y:04}{m:02}{d:02}{seq:03}", PROVINCES[p], region);
+            let c = check_char(&body).unwrap();
+            format!("{body}{c}")
+        })
     }
 
     proptest::proptest! {

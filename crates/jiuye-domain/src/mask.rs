@@ -10,11 +10,7 @@ pub fn mask_middle(s: &str, head: usize, tail: usize) -> String {
     if n <= head + tail {
         return "*".repeat(n);
     }
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if i < head || i >= n - tail { *c } else { '*' })
-        .collect()
+    chars.iter().enumerate().map(|(i, c)| if i < head || i >= n - tail { *c } else { '*' }).collect()
 }
 
 /// A person's name for the public: the surname and stars (`张*`, `欧阳**`: first character kept).

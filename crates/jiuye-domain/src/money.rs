@@ -21,7 +21,8 @@ fn parse_scaled(field: &'static str, input: &str, scale_digits: u32) -> Result<i
     }
     let scale = 10i64.pow(scale_digits);
     let int_v: i64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| bad())? };
-    let frac_v: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<width$}", width = scale_digits as usize).parse().map_err(|_| bad())? };
+    let frac_v: i64 =
+        if frac.is_empty() { 0 } else { format!("{frac:0<width$}", width = scale_digits as usize).parse().map_err(|_| bad())? };
     let v = int_v.checked_mul(scale).and_then(|v| v.checked_add(frac_v)).ok_or_else(bad)?;
     Ok(if neg { -v } else { v })
 }

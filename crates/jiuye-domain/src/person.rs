@@ -44,11 +44,7 @@ impl Tag {
                 Some(t) if !out.contains(&t) => out.push(t),
                 Some(_) => {}
                 None => {
-                    return Err(DomainError::new(
-                        "人员类别",
-                        "tag.unknown",
-                        format!("“{part}”不是可识别的人员类别"),
-                    ));
+                    return Err(DomainError::new("人员类别", "tag.unknown", format!("“{part}”不是可识别的人员类别")));
                 }
             }
         }
@@ -90,16 +86,18 @@ code_enum! {
 impl Education {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let s = normalize(input);
-        Self::from_label(&s).or_else(|| Self::from_code(&s)).or(match s.as_str() {
-            "小学" | "文盲" | "半文盲" => Some(Self::Primary),
-            "中专" | "技校" | "职高" | "中职" => Some(Self::Vocational),
-            "专科" | "高职" => Some(Self::College),
-            "大学本科" | "大学" => Some(Self::Bachelor),
-            "硕士" | "研究生" => Some(Self::Master),
-            "博士" => Some(Self::Doctor),
-            _ => None,
-        })
-        .ok_or_else(|| DomainError::new("学历", "education.unknown", format!("“{s}”不是可识别的学历")))
+        Self::from_label(&s)
+            .or_else(|| Self::from_code(&s))
+            .or(match s.as_str() {
+                "小学" | "文盲" | "半文盲" => Some(Self::Primary),
+                "中专" | "技校" | "职高" | "中职" => Some(Self::Vocational),
+                "专科" | "高职" => Some(Self::College),
+                "大学本科" | "大学" => Some(Self::Bachelor),
+                "硕士" | "研究生" => Some(Self::Master),
+                "博士" => Some(Self::Doctor),
+                _ => None,
+            })
+            .ok_or_else(|| DomainError::new("学历", "education.unknown", format!("“{s}”不是可识别的学历")))
     }
 }
 

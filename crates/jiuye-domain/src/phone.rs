@@ -29,11 +29,7 @@ impl Phone {
         }
         if compact.starts_with('1') {
             if compact.len() != 11 {
-                return Err(DomainError::new(
-                    field,
-                    "phone.mobile_length",
-                    format!("手机号码应为11位，实际为{}位", compact.len()),
-                ));
+                return Err(DomainError::new(field, "phone.mobile_length", format!("手机号码应为11位，实际为{}位", compact.len())));
             }
             if !matches!(compact.as_bytes().get(1), Some(b'3'..=b'9')) {
                 return Err(DomainError::new(field, "phone.mobile_prefix", "手机号码第二位应为3-9"));
@@ -48,11 +44,7 @@ impl Phone {
                 return Ok(Self(format!("{area}-{local}")));
             }
         }
-        Err(DomainError::new(
-            field,
-            "phone.format",
-            "不是有效的电话号码：手机号为11位，固定电话需带区号（如0319-1234567）",
-        ))
+        Err(DomainError::new(field, "phone.format", "不是有效的电话号码：手机号为11位，固定电话需带区号（如0319-1234567）"))
     }
 
     pub fn parse(input: &str) -> Result<Self, DomainError> {

@@ -166,8 +166,7 @@ pub fn classify(industry: Industry, figures: &SizeFigures) -> SizeDecision {
     };
     let missing = if known.len() < indicators.len() { "；部分指标未提供，仅按已有指标判定" } else { "" };
     SizeDecision {
-        class,
-        basis: format!("{head}{verdict}，划为{}企业{missing}（工信部联企业〔2011〕300号）", class.label()),
+        class, basis: format!("{head}{verdict}，划为{}企业{missing}（工信部联企业〔2011〕300号）", class.label())
     }
 }
 

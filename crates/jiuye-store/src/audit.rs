@@ -201,7 +201,8 @@ impl Store {
     }
 
     pub async fn count_audit(&self, action: &str) -> Result<i64> {
-        let (n,): (i64,) = on_db!(self.db, p => sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = $1").bind(action).fetch_one(p).await)?;
+        let (n,): (i64,) =
+            on_db!(self.db, p => sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = $1").bind(action).fetch_one(p).await)?;
         Ok(n)
     }
 }

@@ -108,7 +108,9 @@ impl Store {
         scoped(scope, &mut f);
         f.push("e.id = ?", Arg::Uuid(id));
         let sql = format!("{SELECT}{}", f.where_clause());
-        Ok(on_db!(self.db, p => bind_args!(sqlx::query_as::<_, EnterpriseRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(p).await)?)
+        Ok(
+            on_db!(self.db, p => bind_args!(sqlx::query_as::<_, EnterpriseRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(p).await)?,
+        )
     }
 
     pub async fn enterprise_contact_secret(&self, scope: &Scope, id: Uuid) -> Result<Option<(Option<Vec<u8>>, i64)>> {
@@ -116,7 +118,9 @@ impl Store {
         scoped(scope, &mut f);
         f.push("e.id = ?", Arg::Uuid(id));
         let sql = format!("SELECT e.contact_phone_enc, e.key_version FROM enterprises e{}", f.where_clause());
-        Ok(on_db!(self.db, p => bind_args!(sqlx::query_as::<_, (Option<Vec<u8>>, i64)>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(p).await)?)
+        Ok(
+            on_db!(self.db, p => bind_args!(sqlx::query_as::<_, (Option<Vec<u8>>, i64)>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(p).await)?,
+        )
     }
 
     pub async fn list_enterprises(&self, scope: &Scope, filter: &EnterpriseFilter, page: Page) -> Result<(Vec<EnterpriseRecord>, i64)> {
@@ -139,7 +143,8 @@ impl Store {
             f.push("e.size_class = ?", Arg::Text(s.clone()));
         }
         let count_sql = format!("SELECT COUNT(*) FROM enterprises e{}", f.where_clause());
-        let (total,): (i64,) = on_db!(self.db, p => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(count_sql.as_str())), f.args).fetch_one(p).await)?;
+        let (total,): (i64,) =
+            on_db!(self.db, p => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(count_sql.as_str())), f.args).fetch_one(p).await)?;
         let n = f.next();
         let sql = format!("{SELECT}{} ORDER BY e.name, e.id LIMIT ${n} OFFSET ${}", f.where_clause(), n + 1);
         let mut args = f.args.clone();
@@ -166,7 +171,9 @@ impl WriteTx {
         scoped(scope, &mut f);
         f.push("e.id = ?", Arg::Uuid(id));
         let sql = format!("{SELECT}{}", f.where_clause());
-        Ok(on_tx!(self, c => bind_args!(sqlx::query_as::<_, EnterpriseRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(c).await)?)
+        Ok(
+            on_tx!(self, c => bind_args!(sqlx::query_as::<_, EnterpriseRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(c).await)?,
+        )
     }
 
     pub async fn insert_enterprise(&mut self, id: Uuid, w: &EnterpriseWrite, now: OffsetDateTime) -> Result<()> {
@@ -179,7 +186,14 @@ impl WriteTx {
         Ok(())
     }
 
-    pub async fn update_enterprise(&mut self, scope: &Scope, id: Uuid, expected_version: i64, w: &EnterpriseWrite, now: OffsetDateTime) -> Result<()> {
+    pub async fn update_enterprise(
+        &mut self,
+        scope: &Scope,
+        id: Uuid,
+        expected_version: i64,
+        w: &EnterpriseWrite,
+        now: OffsetDateTime,
+    ) -> Result<()> {
         let (township, only_id) = match scope {
             Scope::All => (None, None),
             Scope::Township(t) => (Some(t.clone()), None),
@@ -207,7 +221,9 @@ impl WriteTx {
         let ph: Vec<String> = (1..=codes.len()).map(|i| format!("${i}")).collect();
         let sql = format!("SELECT credit_code, id, township_code FROM enterprises WHERE credit_code IN ({})", ph.join(","));
         let args: Vec<Arg> = codes.iter().map(|c| Arg::Text(c.clone())).collect();
-        Ok(on_tx!(self, c => bind_args!(sqlx::query_as::<_, ExistingEnterprise>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(c).await)?)
+        Ok(
+            on_tx!(self, c => bind_args!(sqlx::query_as::<_, ExistingEnterprise>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(c).await)?,
+        )
     }
 
     /// Inserts or updates by credit code; identical rows are left alone.
@@ -226,11 +242,12 @@ impl WriteTx {
                 format!("({}, 1, ${ts}, ${ts})", cols.join(", "), ts = b + PER_ROW)
             })
             .collect();
-        let changed = ["name", "township_code", "industry", "staff", "insured", "revenue_fen", "size_class", "contact_name", "contact_phone_bidx"]
-            .iter()
-            .map(|c| format!("enterprises.{c} IS DISTINCT FROM excluded.{c}"))
-            .collect::<Vec<_>>()
-            .join(" OR ");
+        let changed =
+            ["name", "township_code", "industry", "staff", "insured", "revenue_fen", "size_class", "contact_name", "contact_phone_bidx"]
+                .iter()
+                .map(|c| format!("enterprises.{c} IS DISTINCT FROM excluded.{c}"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
         let sql = format!(
             "INSERT INTO enterprises (id, {COLUMNS}, version, created_at, updated_at) VALUES {}
              ON CONFLICT (credit_code) DO UPDATE SET name = excluded.name, township_code = excluded.township_code,

@@ -53,10 +53,17 @@ impl Store {
         }
         f.push("h.id = ?", Arg::Uuid(id));
         let sql = format!("{SELECT}{}", f.where_clause());
-        Ok(on_db!(self.db, p => bind_args!(sqlx::query_as::<_, HouseholdRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(p).await)?)
+        Ok(
+            on_db!(self.db, p => bind_args!(sqlx::query_as::<_, HouseholdRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(p).await)?,
+        )
     }
 
-    pub async fn list_households(&self, scope: &Scope, filter: &HouseholdFilter, page: crate::persons::Page) -> Result<(Vec<HouseholdRecord>, i64)> {
+    pub async fn list_households(
+        &self,
+        scope: &Scope,
+        filter: &HouseholdFilter,
+        page: crate::persons::Page,
+    ) -> Result<(Vec<HouseholdRecord>, i64)> {
         let mut f = Filter::default();
         if !scoped(scope, &mut f) {
             return Ok((Vec::new(), 0));
@@ -72,10 +79,13 @@ impl Store {
         }
         if filter.none_working {
             f.push_raw("EXISTS (SELECT 1 FROM persons p WHERE p.household_id = h.id)");
-            f.push_raw("NOT EXISTS (SELECT 1 FROM persons p WHERE p.household_id = h.id AND p.employment_status IN ('employed', 'flexible'))");
+            f.push_raw(
+                "NOT EXISTS (SELECT 1 FROM persons p WHERE p.household_id = h.id AND p.employment_status IN ('employed', 'flexible'))",
+            );
         }
         let count_sql = format!("SELECT COUNT(*) FROM households h{}", f.where_clause());
-        let (total,): (i64,) = on_db!(self.db, p => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(count_sql.as_str())), f.args).fetch_one(p).await)?;
+        let (total,): (i64,) =
+            on_db!(self.db, p => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(count_sql.as_str())), f.args).fetch_one(p).await)?;
         let n = f.next();
         let sql = format!("{SELECT}{} ORDER BY h.household_no LIMIT ${n} OFFSET ${}", f.where_clause(), n + 1);
         let mut args = f.args.clone();
@@ -101,7 +111,7 @@ impl WriteTx {
     pub async fn ensure_households(
         &mut self,
         wanted: &[(String, String, Option<String>)],
-        new_id: &mut dyn FnMut() -> Uuid,
+        new_id: &mut (dyn FnMut() -> Uuid + Send),
         now: OffsetDateTime,
     ) -> Result<Vec<HouseholdKey>> {
         let mut out = Vec::with_capacity(wanted.len());

@@ -139,17 +139,11 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(opts.busy_timeout)
                 .pragma("secure_delete", "ON");
-            let pool = SqlitePoolOptions::new()
-                .max_connections(if path == ":memory:" { 1 } else { opts.max_connections })
-                .connect_with(o)
-                .await?;
+            let pool =
+                SqlitePoolOptions::new().max_connections(if path == ":memory:" { 1 } else { opts.max_connections }).connect_with(o).await?;
             Db::Sqlite(pool)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
-                .max_connections(opts.max_connections)
-                .acquire_timeout(opts.busy_timeout)
-                .connect(url)
-                .await?;
+            let pool = PgPoolOptions::new().max_connections(opts.max_connections).acquire_timeout(opts.busy_timeout).connect(url).await?;
             Db::Pg(pool)
         } else {
             return Err(StoreError::BadUrl(redact_url(url)));
@@ -216,8 +210,7 @@ impl Store {
             Db::Sqlite(p) => {
                 let rows: Vec<(String,)> = sqlx::query_as("PRAGMA integrity_check").fetch_all(p).await?;
                 let mut problems: Vec<String> = rows.into_iter().map(|r| r.0).filter(|r| r != "ok").collect();
-                let fk: Vec<(String,)> =
-                    sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check").fetch_all(p).await?;
+                let fk: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check").fetch_all(p).await?;
                 problems.extend(fk.into_iter().map(|r| format!("foreign key violation in {}", r.0)));
                 Ok(problems)
             }

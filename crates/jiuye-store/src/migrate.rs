@@ -73,10 +73,7 @@ pub(crate) async fn run(db: &Db) -> Result<Vec<String>> {
         let checksum = hex::encode(Sha256::digest(sql.as_bytes()));
         if let Some((_, old)) = applied.iter().find(|(n, _)| n == m.name) {
             if *old != checksum {
-                return Err(StoreError::Migration(format!(
-                    "已应用的迁移 {} 的内容被修改过（校验和不符），拒绝启动",
-                    m.name
-                )));
+                return Err(StoreError::Migration(format!("已应用的迁移 {} 的内容被修改过（校验和不符），拒绝启动", m.name)));
             }
             continue;
         }
@@ -85,9 +82,10 @@ pub(crate) async fn run(db: &Db) -> Result<Vec<String>> {
             ($pool:expr) => {{
                 let mut tx = $pool.begin().await?;
                 for s in &stmts {
-                    sqlx::query(sqlx::AssertSqlSafe(s.as_str())).execute(&mut *tx).await.map_err(|e| {
-                        StoreError::Migration(format!("{}: {e}", m.name))
-                    })?;
+                    sqlx::query(sqlx::AssertSqlSafe(s.as_str()))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| StoreError::Migration(format!("{}: {e}", m.name)))?;
                 }
                 sqlx::query("INSERT INTO schema_migrations (name, checksum, applied_at) VALUES ($1, $2, CURRENT_TIMESTAMP)")
                     .bind(m.name)

@@ -186,7 +186,9 @@ impl Store {
         }
         f.push("p.id = ?", Arg::Uuid(id));
         let sql = format!("{SELECT}{}", f.where_clause());
-        Ok(on_db!(self.db, p => bind_args!(sqlx::query_as::<_, PersonRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(p).await)?)
+        Ok(
+            on_db!(self.db, p => bind_args!(sqlx::query_as::<_, PersonRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(p).await)?,
+        )
     }
 
     pub async fn person_secrets(&self, scope: &Scope, id: Uuid) -> Result<Option<PersonSecrets>> {
@@ -196,7 +198,9 @@ impl Store {
         }
         f.push("p.id = ?", Arg::Uuid(id));
         let sql = format!("SELECT p.id_enc, p.phone_enc, p.key_version FROM persons p{}", f.where_clause());
-        Ok(on_db!(self.db, p => bind_args!(sqlx::query_as::<_, PersonSecrets>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(p).await)?)
+        Ok(
+            on_db!(self.db, p => bind_args!(sqlx::query_as::<_, PersonSecrets>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(p).await)?,
+        )
     }
 
     /// One page of persons in scope and the total count of the filter.
@@ -207,14 +211,10 @@ impl Store {
         }
         apply(filter, &mut f);
         let count_sql = format!("SELECT COUNT(*) FROM persons p{}", f.where_clause());
-        let (total,): (i64,) = on_db!(self.db, p => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(count_sql.as_str())), f.args).fetch_one(p).await)?;
+        let (total,): (i64,) =
+            on_db!(self.db, p => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(count_sql.as_str())), f.args).fetch_one(p).await)?;
         let n = f.next();
-        let sql = format!(
-            "{SELECT}{} ORDER BY p.name, p.id LIMIT ${} OFFSET ${}",
-            f.where_clause(),
-            n,
-            n + 1
-        );
+        let sql = format!("{SELECT}{} ORDER BY p.name, p.id LIMIT ${} OFFSET ${}", f.where_clause(), n, n + 1);
         let mut args = f.args.clone();
         args.push(Arg::I64(page.limit));
         args.push(Arg::I64(page.offset));
@@ -257,7 +257,9 @@ impl WriteTx {
         }
         f.push("p.id = ?", Arg::Uuid(id));
         let sql = format!("{SELECT}{}", f.where_clause());
-        Ok(on_tx!(self, c => bind_args!(sqlx::query_as::<_, PersonRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(c).await)?)
+        Ok(
+            on_tx!(self, c => bind_args!(sqlx::query_as::<_, PersonRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(c).await)?,
+        )
     }
 
     pub async fn insert_person(&mut self, id: Uuid, w: &PersonWrite, now: OffsetDateTime) -> Result<()> {
@@ -271,7 +273,14 @@ impl WriteTx {
     }
 
     /// Updates a person in scope if its version is still `expected_version`.
-    pub async fn update_person(&mut self, scope: &Scope, id: Uuid, expected_version: i64, w: &PersonWrite, now: OffsetDateTime) -> Result<()> {
+    pub async fn update_person(
+        &mut self,
+        scope: &Scope,
+        id: Uuid,
+        expected_version: i64,
+        w: &PersonWrite,
+        now: OffsetDateTime,
+    ) -> Result<()> {
         let township = match scope.person_township() {
             Ok(t) => t.map(str::to_string),
             Err(()) => return Err(StoreError::NotFound),
@@ -311,8 +320,7 @@ impl WriteTx {
             return Ok(UpsertCounts::default());
         }
         let bidxs: Vec<Vec<u8>> = rows.iter().map(|(_, w)| w.id_bidx.clone()).collect();
-        let existing: std::collections::HashSet<Vec<u8>> =
-            self.existing_persons(&bidxs).await?.into_iter().map(|e| e.id_bidx).collect();
+        let existing: std::collections::HashSet<Vec<u8>> = self.existing_persons(&bidxs).await?.into_iter().map(|e| e.id_bidx).collect();
         // Per row: id, the 19 columns, then one timestamp used for both created_at and updated_at.
         const PER_ROW: usize = 21;
         let values: Vec<String> = (0..rows.len())
@@ -322,11 +330,22 @@ impl WriteTx {
                 format!("({}, 1, ${ts}, ${ts})", cols.join(", "), ts = b + PER_ROW)
             })
             .collect();
-        let changed = ["name", "sex", "birth_date", "phone_bidx", "township_code", "village_code", "household_id", "tags", "education", "graduation_date"]
-            .iter()
-            .map(|c| format!("persons.{c} IS DISTINCT FROM excluded.{c}"))
-            .collect::<Vec<_>>()
-            .join(" OR ");
+        let changed = [
+            "name",
+            "sex",
+            "birth_date",
+            "phone_bidx",
+            "township_code",
+            "village_code",
+            "household_id",
+            "tags",
+            "education",
+            "graduation_date",
+        ]
+        .iter()
+        .map(|c| format!("persons.{c} IS DISTINCT FROM excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
         let sql = format!(
             "INSERT INTO persons (id, {COLUMNS}, version, created_at, updated_at) VALUES {}
              ON CONFLICT (id_bidx) DO UPDATE SET name = excluded.name, sex = excluded.sex, birth_date = excluded.birth_date,

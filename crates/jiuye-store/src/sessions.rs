@@ -23,8 +23,10 @@ impl Store {
     }
 
     pub async fn session(&self, token_hash: &[u8]) -> Result<Option<SessionRecord>> {
-        Ok(on_db!(self.db, p => sqlx::query_as::<_, SessionRecord>("SELECT user_id, csrf_token, created_at, last_seen_at, reauth_at FROM sessions WHERE token_hash = $1")
-            .bind(token_hash).fetch_optional(p).await)?)
+        Ok(
+            on_db!(self.db, p => sqlx::query_as::<_, SessionRecord>("SELECT user_id, csrf_token, created_at, last_seen_at, reauth_at FROM sessions WHERE token_hash = $1")
+            .bind(token_hash).fetch_optional(p).await)?,
+        )
     }
 
     pub async fn touch_session(&self, token_hash: &[u8], now: OffsetDateTime) -> Result<()> {

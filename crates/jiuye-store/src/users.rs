@@ -86,7 +86,7 @@ impl WriteTx {
             .bind(id).bind(u.login.trim().to_lowercase()).bind(u.display_name.clone()).bind(u.role.clone())
             .bind(u.township_code.clone()).bind(u.enterprise_id).bind(u.password_hash.clone()).bind(u.must_change_password)
             .bind(now).execute(c).await.map(|r| r.rows_affected()))
-            .map_err(|e| map_unique(e, "登录名"))?;
+        .map_err(|e| map_unique(e, "登录名"))?;
         Ok(())
     }
 

@@ -1,12 +1,14 @@
 //! The storage contract: every test runs on SQLite and on PostgreSQL (when `JIUYE_TEST_PG_URL` is set;
 //! `.ci/run` sets it and requires it).
+// Test code fails loudly: unwrap and indexing are the point here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod audit;
 mod registry;
 
 use jiuye_store::persons::PersonWrite;
-use time::macros::{date, datetime};
 use time::OffsetDateTime;
+use time::macros::{date, datetime};
 use uuid::Uuid;
 
 pub const T0: OffsetDateTime = datetime!(2026-11-27 08:00:00 UTC);

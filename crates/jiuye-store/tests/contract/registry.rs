@@ -118,10 +118,7 @@ async fn filters_find_by_name_prefix_last_four_tag_and_household() {
     for db in TestDb::all().await {
         let store = db.store().await;
         let mut tx = store.begin_write().await.unwrap();
-        let hh = tx
-            .ensure_households(&[("H001".into(), HEYANG.into(), None)], &mut new_id, T0)
-            .await
-            .unwrap();
+        let hh = tx.ensure_households(&[("H001".into(), HEYANG.into(), None)], &mut new_id, T0).await.unwrap();
         let mut p1 = person(1234, "张伟", HEYANG);
         p1.household_id = Some(hh[0].id);
         p1.employment_status = "employed".into();

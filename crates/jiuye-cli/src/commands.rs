@@ -1,0 +1,316 @@
+//! The subcommands: wiring of store, vault, clock and use cases (the composition root).
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use jiuye_app::import::{ImportKind, ImportOptions, Limits};
+use jiuye_app::registry::PersonQuery;
+use jiuye_app::{Actor, App, SystemClock, Vault};
+use jiuye_store::{ConnectOptions, Store};
+
+use crate::settings::Settings;
+use crate::{AuditAction, Command, ConfigAction, Format, ImportWhat, UserAction};
+
+#[expect(clippy::print_stdout, reason = "the CLI's output")]
+pub fn print(s: &str) {
+    println!("{s}");
+}
+
+#[expect(clippy::print_stderr, reason = "the CLI's error output")]
+pub fn eprint(s: &str) {
+    eprintln!("{s}");
+}
+
+pub fn init_logging(s: &Settings) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if s.log_format == "json" { builder.json().try_init() } else { builder.compact().try_init() };
+}
+
+async fn open(settings: &Settings, create_keys: bool) -> anyhow::Result<App> {
+    let store = Store::connect(&settings.database_url, &ConnectOptions::default())
+        .await
+        .with_context(|| format!("无法连接数据库 {}", jiuye_store::redact_url(&settings.database_url)))?;
+    let applied = store.migrate().await?;
+    if !applied.is_empty() {
+        tracing::info!(migrations = ?applied, "migrations applied");
+    }
+    let key_path = settings.key_path();
+    let existed = key_path.exists();
+    let vault = Vault::load_or_create(&key_path, create_keys).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if !existed {
+        eprint(&format!("已生成个人信息加密密钥文件 {}：请妥善备份，丢失后加密的身份证号、电话将无法读取。", key_path.display()));
+    }
+    Ok(App::new(store, Arc::new(SystemClock), Arc::new(vault), settings.policy()))
+}
+
+pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match cmd {
+        Command::Serve { bind } => {
+            let app = open(&settings, true).await?;
+            announce_admin(&app).await?;
+            serve(app, &settings, bind.as_deref().unwrap_or(&settings.bind)).await?;
+        }
+        Command::Demo { persons, seed, bind, no_serve } => {
+            let app = open(&settings, true).await?;
+            let existing = app.store.count_persons(&jiuye_store::Scope::All).await?;
+            if existing == 0 {
+                let bar = indicatif::ProgressBar::new(u64::from(persons));
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("生成演示数据 {bar:40} {pos}/{len} 人 ({per_sec})")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                let started = std::time::Instant::now();
+                let summary = app.generate_demo(persons, seed, &mut |n| bar.set_position(n)).await?;
+                bar.finish_and_clear();
+                print(&format!(
+                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业，用时 {:.1} 秒。",
+                    summary.villages,
+                    summary.households,
+                    summary.persons.inserted,
+                    summary.enterprises.inserted,
+                    started.elapsed().as_secs_f64()
+                ));
+            } else {
+                print(&format!("数据库中已有 {existing} 名人员，不再生成演示数据。"));
+            }
+            announce_admin(&app).await?;
+            if !no_serve {
+                serve(app, &settings, bind.as_deref().unwrap_or(&settings.bind)).await?;
+            }
+        }
+        Command::Migrate => {
+            let store = Store::connect(&settings.database_url, &ConnectOptions::default()).await?;
+            let applied = store.migrate().await?;
+            print(&if applied.is_empty() {
+                "数据库已是最新结构。".to_string()
+            } else {
+                format!("已应用迁移：{}", applied.join(", "))
+            });
+        }
+        Command::Import { kind, file, all_or_nothing, format } => return import(&settings, kind, &file, all_or_nothing, format).await,
+        Command::Export { kind, file, township, tag, name } => {
+            let app = open(&settings, false).await?;
+            let actor = Actor::cli();
+            let n = match kind {
+                ImportWhat::Persons => {
+                    let q = PersonQuery {
+                        township: township.unwrap_or_default(),
+                        tag: tag.unwrap_or_default(),
+                        name: name.unwrap_or_default(),
+                        ..Default::default()
+                    };
+                    app.export_persons(&actor, &q, &file).await?
+                }
+                ImportWhat::Enterprises => {
+                    let f = jiuye_store::enterprises::EnterpriseFilter {
+                        township_code: township
+                            .as_deref()
+                            .map(jiuye_domain::division::parse_township)
+                            .transpose()
+                            .map_err(|e| anyhow::anyhow!("{e}"))?
+                            .map(str::to_string),
+                        name_prefix: name,
+                        ..Default::default()
+                    };
+                    app.export_enterprises(&actor, &f, serde_json::json!({"cli": true}), &file).await?
+                }
+            };
+            print(&format!("已导出 {n} 行到 {}（个人信息已脱敏，本次导出已记入审计日志）", file.display()));
+        }
+        Command::Template { kind, file } => {
+            let app = open(&settings, false).await?;
+            app.write_import_template(kind_of(kind), &file)?;
+            print(&format!("已写入模板 {}", file.display()));
+        }
+        Command::User { action } => user(&settings, action).await?,
+        Command::Audit { action: AuditAction::Verify } => {
+            let store = Store::connect(&settings.database_url, &ConnectOptions::default()).await?;
+            let report = store.verify_audit().await?;
+            if report.ok() {
+                print(&format!("审计链完整：共 {} 条，链头序号 {}。", report.checked, report.head_seq));
+            } else {
+                print(&format!("审计链校验失败（已检查 {} 条）：", report.checked));
+                for p in &report.problems {
+                    print(&format!("  - {p}"));
+                }
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Backup { dest } => {
+            let store = Store::connect(&settings.database_url, &ConnectOptions::default()).await?;
+            if store.backend() != "sqlite" {
+                anyhow::bail!(
+                    "PostgreSQL 请使用 pg_dump 备份，例如：pg_dump -Fc -f jiuye.dump 数据库名；并另行备份密钥文件 {}",
+                    settings.key_path().display()
+                );
+            }
+            anyhow::ensure!(!dest.exists(), "目标文件 {} 已存在，请换一个文件名", dest.display());
+            store.backup_sqlite(&dest.display().to_string()).await?;
+            print(&format!("已备份到 {}。密钥文件 {} 请另行备份、分开保管。", dest.display(), settings.key_path().display()));
+        }
+        Command::Config { action: ConfigAction::Show } => print(&format!("{settings:#?}")),
+        Command::Config { action: ConfigAction::PrintDefault } => print(crate::settings::DEFAULT_TOML),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn announce_admin(app: &App) -> anyhow::Result<()> {
+    if let Some((login, pw)) = app.bootstrap_admin().await? {
+        print(&format!("已创建管理员账号：登录名 {login}，初始密码 {pw}\n（仅显示这一次；首次登录后须修改密码）"));
+    }
+    Ok(())
+}
+
+async fn serve(app: App, settings: &Settings, bind: &str) -> anyhow::Result<()> {
+    let addr: SocketAddr = bind.parse().with_context(|| format!("无效的监听地址 {bind}"))?;
+    let state = jiuye_web::AppState::new(app.clone(), settings.web_config());
+    let router = jiuye_web::router(state);
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("无法监听 {addr}"))?;
+    print(&format!("jiuye 已启动：http://{addr}  （数据库：{}）", jiuye_store::redact_url(&settings.database_url)));
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    app.store.close().await;
+    Ok(())
+}
+
+fn kind_of(k: ImportWhat) -> ImportKind {
+    match k {
+        ImportWhat::Persons => ImportKind::Persons,
+        ImportWhat::Enterprises => ImportKind::Enterprises,
+    }
+}
+
+async fn import(settings: &Settings, kind: ImportWhat, file: &Path, all_or_nothing: bool, format: Format) -> anyhow::Result<ExitCode> {
+    let app = open(settings, true).await?;
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let opts = ImportOptions {
+        all_or_nothing,
+        limits: Limits { max_file_bytes: settings.import.max_file_mb * 1024 * 1024, ..Default::default() },
+    };
+    let bar = if format == Format::Text { indicatif::ProgressBar::new_spinner() } else { indicatif::ProgressBar::hidden() };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} 已读取 {pos} 行 ({per_sec}, {elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let b = bar.clone();
+    let started = std::time::Instant::now();
+    let result = app.import_file(&Actor::cli(), kind_of(kind), file, &name, &opts, Arc::new(move |n| b.set_position(n))).await;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    match result {
+        Ok(r) => {
+            if format == Format::Json {
+                let mut v = serde_json::to_value(&r)?;
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("seconds".into(), serde_json::json!(secs));
+                }
+                print(&serde_json::to_string(&v)?);
+            } else {
+                let verdict = if r.committed { "已导入" } else { "有错误行，按“全部正确才导入”未保存任何数据" };
+                print(&format!(
+                    "{verdict}：共 {} 行，正确 {}，错误 {}；新增 {}，更新 {}，未变化 {}（{:.1} 秒，{:.0} 行/秒）",
+                    r.rows,
+                    r.accepted,
+                    r.rejected,
+                    r.inserted,
+                    r.updated,
+                    r.unchanged,
+                    secs,
+                    r.rows as f64 / secs.max(1e-9)
+                ));
+                if !r.ignored_columns.is_empty() {
+                    print(&format!("已忽略不在模板中的列：{}", r.ignored_columns.join("、")));
+                }
+                for e in r.errors.iter().take(200) {
+                    print(&format!("  第{}行 {}：{}", e.row, e.column, e.reason));
+                }
+                if r.errors.len() > 200 || r.errors_truncated {
+                    print(&format!("  ……共 {} 行错误（用 --format json 查看全部）", r.rejected));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            if format == Format::Json {
+                print(&serde_json::json!({"accepted": 0, "rejected": 0, "errors": [{"row": 0, "column": "", "reason": e.to_string()}], "committed": false}).to_string());
+            } else {
+                eprint(&format!("无法导入：{e}"));
+            }
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+async fn user(settings: &Settings, action: UserAction) -> anyhow::Result<()> {
+    let app = open(settings, true).await?;
+    let actor = Actor::cli();
+    match action {
+        UserAction::Create { login, name, role, township, credit_code } => {
+            let role = jiuye_domain::Role::from_code(&role)
+                .ok_or_else(|| anyhow::anyhow!("未知角色 {role}（可选 admin、bureau_staff、township_clerk、enterprise_hr、leader）"))?;
+            let township = township
+                .map(|t| jiuye_domain::division::parse_township(&t).map(str::to_string))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let enterprise_id = match credit_code {
+                Some(c) => {
+                    let f = jiuye_store::enterprises::EnterpriseFilter {
+                        credit_code: Some(c.trim().to_ascii_uppercase()),
+                        ..Default::default()
+                    };
+                    let (rows, _) = app
+                        .store
+                        .list_enterprises(&jiuye_store::Scope::All, &f, jiuye_store::persons::Page { limit: 1, offset: 0 })
+                        .await?;
+                    Some(rows.first().map(|e| e.id).ok_or_else(|| anyhow::anyhow!("企业名册中没有统一社会信用代码为 {c} 的企业"))?)
+                }
+                None => None,
+            };
+            let pw = app
+                .create_user(
+                    &actor,
+                    &jiuye_app::accounts::UserInput { login: login.clone(), display_name: name, role, township, enterprise_id },
+                )
+                .await?;
+            print(&format!("已创建账号 {login}，初始密码 {pw}（仅显示这一次；首次登录须修改）"));
+        }
+        UserAction::Reset { login } => {
+            let pw = app.reset_password(&actor, &login).await?;
+            print(&format!("{login} 的新初始密码 {pw}（首次登录须修改）"));
+        }
+        UserAction::Unlock { login } => {
+            app.unlock_user(&actor, &login).await?;
+            print(&format!("已解锁 {login}"));
+        }
+        UserAction::Disable { login } => {
+            app.set_user_disabled(&actor, &login, true).await?;
+            print(&format!("已停用 {login}"));
+        }
+        UserAction::Enable { login } => {
+            app.set_user_disabled(&actor, &login, false).await?;
+            print(&format!("已启用 {login}"));
+        }
+        UserAction::List => {
+            for u in app.list_users(&actor).await? {
+                print(&format!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    u.login,
+                    u.display_name,
+                    u.role,
+                    u.township_code.unwrap_or_default(),
+                    if u.disabled { "停用" } else { "正常" }
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! The OpenAPI 3.1 document of `/api/v1`, written out here; a test checks that every API route of
+//! the router is documented and every documented path is routed.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+fn person_input() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["name", "id_number", "township"],
+        "properties": {
+            "name": {"type": "string", "description": "姓名"},
+            "id_number": {"type": "string", "description": "公民身份号码（18位，GB 11643；更新时留空表示不变）"},
+            "phone": {"type": "string", "description": "联系电话（更新时留空表示不变）"},
+            "township": {"type": "string", "description": "乡镇(街道)名称或代码"},
+            "village": {"type": "string", "description": "村(社区)名称"},
+            "household_no": {"type": "string", "description": "户编号"},
+            "tags": {"type": "string", "description": "人员类别，用“、”或“,”分隔"},
+            "education": {"type": "string", "description": "学历"},
+            "graduation_date": {"type": "string", "description": "毕业时间，如 2020-06"},
+            "employment_status": {"type": "string", "enum": ["employed", "flexible", "unemployed", "not_in_labour_force", "unknown"]}
+        }
+    })
+}
+
+fn enterprise_input() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["name", "credit_code", "township", "industry"],
+        "properties": {
+            "name": {"type": "string"}, "credit_code": {"type": "string", "description": "统一社会信用代码（GB 32100）"},
+            "township": {"type": "string"}, "industry": {"type": "string"}, "staff": {"type": "string"}, "insured": {"type": "string"},
+            "revenue_wan": {"type": "string", "description": "营业收入（万元，十进制字符串）"}, "contact_name": {"type": "string"},
+            "contact_phone": {"type": "string", "description": "更新时留空表示不变"}
+        }
+    })
+}
+
+fn person() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "format": "uuid"}, "name": {"type": "string"},
+            "id_number_masked": {"type": "string", "description": "前3后4，如 130***********1234"},
+            "sex": {"type": "string", "enum": ["M", "F"]}, "birth_date": {"type": "string", "format": "date"},
+            "phone_masked": {"type": ["string", "null"]}, "township_code": {"type": "string"}, "township_name": {"type": "string"},
+            "village_code": {"type": ["string", "null"]}, "village_name": {"type": ["string", "null"]},
+            "household_id": {"type": ["string", "null"], "format": "uuid"}, "household_no": {"type": ["string", "null"]},
+            "tags": {"type": "array", "items": {"type": "string"}, "description": "非敏感人员类别代码"},
+            "has_sensitive_tags": {"type": "boolean"}, "education": {"type": ["string", "null"]},
+            "graduation_date": {"type": ["string", "null"], "format": "date"}, "employment_status": {"type": "string"},
+            "version": {"type": "integer"}, "updated_at": {"type": "string", "format": "date-time"}
+        }
+    })
+}
+
+fn enterprise() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}, "credit_code": {"type": "string"},
+            "township_code": {"type": "string"}, "township_name": {"type": "string"}, "industry": {"type": "string"},
+            "staff": {"type": ["integer", "null"]}, "insured": {"type": ["integer", "null"]}, "revenue_wan": {"type": ["string", "null"]},
+            "size_class": {"type": "string", "enum": ["large", "medium", "small", "micro"]}, "size_basis": {"type": "string"},
+            "contact_name": {"type": ["string", "null"]}, "contact_phone_masked": {"type": ["string", "null"]},
+            "version": {"type": "integer"}, "updated_at": {"type": "string", "format": "date-time"}
+        }
+    })
+}
+
+fn list_of(item: &str) -> Value {
+    json!({"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}})
+}
+
+fn q(name: &str, desc: &str) -> Value {
+    json!({"name": name, "in": "query", "required": false, "schema": {"type": "string"}, "description": desc})
+}
+
+fn paging() -> Vec<Value> {
+    vec![
+        json!({"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}),
+        json!({"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}),
+    ]
+}
+
+fn id_param() -> Value {
+    json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}})
+}
+
+fn if_match() -> Value {
+    json!({"name": "If-Match", "in": "header", "required": true, "schema": {"type": "integer"}, "description": "记录的 version（乐观锁）"})
+}
+
+fn ok(schema: &str) -> Value {
+    json!({"description": "成功", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
+}
+
+fn errors() -> Value {
+    json!({
+        "400": {"description": "请求内容无效", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        "401": {"description": "未登录", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        "403": {"description": "无权限或缺少 X-CSRF-Token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        "404": {"description": "不存在或不在本账号的范围内", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        "409": {"description": "版本冲突", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        "422": {"description": "字段校验失败", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    })
+}
+
+fn with_errors(mut responses: Value) -> Value {
+    if let (Some(r), Some(e)) = (responses.as_object_mut(), errors().as_object()) {
+        for (k, v) in e {
+            r.insert(k.clone(), v.clone());
+        }
+    }
+    responses
+}
+
+pub fn document() -> Value {
+    let mut person_list_params = vec![
+        q("name", "姓名前缀"),
+        q("id_number", "公民身份号码后4位，或 bidx: 令牌"),
+        q("phone", "联系电话后4位，或 bidx: 令牌"),
+        q("township", "乡镇(街道)"),
+        q("tag", "人员类别代码"),
+        q("employment_status", "就业状态"),
+        q("household_id", "户 id"),
+    ];
+    person_list_params.extend(paging());
+    let mut ent_params = vec![
+        q("name", "名称前缀"),
+        q("credit_code", "统一社会信用代码"),
+        q("township", "乡镇(街道)"),
+        q("industry", "行业代码"),
+        q("size_class", "规模"),
+    ];
+    ent_params.extend(paging());
+    let mut hh_params = vec![
+        q("household_no", "户编号"),
+        q("township", "乡镇(街道)"),
+        json!({"name": "none_working", "in": "query", "schema": {"type": "boolean"}}),
+    ];
+    hh_params.extend(paging());
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "jiuye 南和区就业服务系统 API", "version": "1", "description": "会话 Cookie 认证；修改类请求须带 X-CSRF-Token 头。个人信息一律脱敏返回。"},
+        "paths": {
+            "/api/v1/persons": {
+                "get": {"operationId": "listPersons", "summary": "人员名册（按账号范围）", "parameters": person_list_params, "responses": with_errors(json!({"200": ok("PersonList")}))},
+                "post": {"operationId": "createPerson", "summary": "登记人员", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PersonInput"}}}}, "responses": with_errors(json!({"201": ok("Person")}))}
+            },
+            "/api/v1/persons/{id}": {
+                "get": {"operationId": "getPerson", "parameters": [id_param()], "responses": with_errors(json!({"200": ok("Person")}))},
+                "put": {"operationId": "updatePerson", "parameters": [id_param(), if_match()], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PersonInput"}}}}, "responses": with_errors(json!({"200": ok("Person")}))}
+            },
+            "/api/v1/households": {
+                "get": {"operationId": "listHouseholds", "parameters": hh_params, "responses": with_errors(json!({"200": {"description": "户列表"}}))}
+            },
+            "/api/v1/households/{id}": {
+                "get": {"operationId": "getHousehold", "parameters": [id_param()], "responses": with_errors(json!({"200": {"description": "户及其成员"}}))}
+            },
+            "/api/v1/enterprises": {
+                "get": {"operationId": "listEnterprises", "parameters": ent_params, "responses": with_errors(json!({"200": ok("EnterpriseList")}))},
+                "post": {"operationId": "createEnterprise", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EnterpriseInput"}}}}, "responses": with_errors(json!({"201": ok("Enterprise")}))}
+            },
+            "/api/v1/enterprises/{id}": {
+                "get": {"operationId": "getEnterprise", "parameters": [id_param()], "responses": with_errors(json!({"200": ok("Enterprise")}))},
+                "put": {"operationId": "updateEnterprise", "parameters": [id_param(), if_match()], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EnterpriseInput"}}}}, "responses": with_errors(json!({"200": ok("Enterprise")}))}
+            },
+            "/api/v1/openapi.json": {
+                "get": {"operationId": "openapi", "responses": {"200": {"description": "本文档"}}}
+            }
+        },
+        "components": {
+            "schemas": {
+                "PersonInput": person_input(), "Person": person(), "PersonList": list_of("Person"),
+                "EnterpriseInput": enterprise_input(), "Enterprise": enterprise(), "EnterpriseList": list_of("Enterprise"),
+                "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}}}}, "request_id": {"type": "string"}}}
+            },
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "jiuye_sid"}}
+        },
+        "security": [{"session": []}]
+    })
+}
+
+pub async fn serve() -> Json<Value> {
+    Json(document())
+}

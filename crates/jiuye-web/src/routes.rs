@@ -1,0 +1,82 @@
+//! Every route of jiuye, in one list, grouped by area.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tower_http::timeout::TimeoutLayer;
+
+use crate::pages::{account, admin, enterprises, households, import, ops, persons};
+use crate::{AppState, api, security};
+
+/// Routes as `(method, path)`, for the OpenAPI and access-matrix tests.
+pub const API_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/api/v1/persons"),
+    ("POST", "/api/v1/persons"),
+    ("GET", "/api/v1/persons/{id}"),
+    ("PUT", "/api/v1/persons/{id}"),
+    ("GET", "/api/v1/households"),
+    ("GET", "/api/v1/households/{id}"),
+    ("GET", "/api/v1/enterprises"),
+    ("POST", "/api/v1/enterprises"),
+    ("GET", "/api/v1/enterprises/{id}"),
+    ("PUT", "/api/v1/enterprises/{id}"),
+    ("GET", "/api/v1/openapi.json"),
+];
+
+pub fn router(state: AppState) -> Router {
+    let upload_limit = usize::try_from(state.config.max_upload_bytes).unwrap_or(usize::MAX).saturating_add(64 * 1024);
+    let timeout = state.config.request_timeout;
+    let pages = Router::new()
+        // sign-in
+        .route("/", get(|| async { axum::response::Redirect::to(crate::urls::persons()) }))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/account/password", get(account::password_form).post(account::change_password))
+        // persons and households
+        .route("/persons", get(persons::list).post(persons::create))
+        .route("/persons/new", get(persons::new_form))
+        .route("/persons/search", post(persons::search))
+        .route("/persons/export", post(persons::export))
+        .route("/persons/{id}", get(persons::detail).post(persons::update))
+        .route("/persons/{id}/edit", get(persons::edit_form))
+        .route("/persons/{id}/reveal", post(persons::reveal))
+        .route("/households", get(households::list))
+        .route("/households/{id}", get(households::detail))
+        // enterprises
+        .route("/enterprises", get(enterprises::list).post(enterprises::create))
+        .route("/enterprises/new", get(enterprises::new_form))
+        .route("/enterprises/export", post(enterprises::export))
+        .route("/enterprises/{id}", get(enterprises::detail).post(enterprises::update))
+        .route("/enterprises/{id}/edit", get(enterprises::edit_form))
+        .route("/enterprises/{id}/reveal", post(enterprises::reveal))
+        // import
+        .route("/import", get(import::form_page))
+        .route("/import/jobs/{id}", get(import::job))
+        .route("/templates/{name}", get(import::template))
+        // administration
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/{login}/{action}", post(admin::user_action))
+        .route("/admin/audit", get(admin::audit))
+        // operations
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .route("/static/app.css", get(ops::css))
+        // JSON API
+        .route("/api/v1/persons", get(api::registry::list_persons).post(api::registry::create_person))
+        .route("/api/v1/persons/{id}", get(api::registry::get_person).put(api::registry::update_person))
+        .route("/api/v1/households", get(api::registry::list_households))
+        .route("/api/v1/households/{id}", get(api::registry::get_household))
+        .route("/api/v1/enterprises", get(api::registry::list_enterprises).post(api::registry::create_enterprise))
+        .route("/api/v1/enterprises/{id}", get(api::registry::get_enterprise).put(api::registry::update_enterprise))
+        .route("/api/v1/openapi.json", get(api::openapi::serve))
+        .layer(DefaultBodyLimit::max(1024 * 1024));
+    // The upload route alone accepts large bodies.
+    let upload = Router::new().route("/import", axum::routing::post(import::upload)).layer(DefaultBodyLimit::max(upload_limit));
+    pages
+        .merge(upload)
+        .layer(axum::middleware::from_fn(security::same_origin))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::context))
+        .with_state(state)
+}

@@ -1,0 +1,25 @@
+//! Typed URL helpers: links and redirects are built here, not from string literals in handlers.
+
+use uuid::Uuid;
+
+pub fn login() -> &'static str {
+    "/login"
+}
+pub fn change_password() -> &'static str {
+    "/account/password"
+}
+pub fn persons() -> &'static str {
+    "/persons"
+}
+pub fn person(id: Uuid) -> String {
+    format!("/persons/{id}")
+}
+pub fn enterprises() -> &'static str {
+    "/enterprises"
+}
+pub fn enterprise(id: Uuid) -> String {
+    format!("/enterprises/{id}")
+}
+pub fn import_job(id: Uuid) -> String {
+    format!("/import/jobs/{id}")
+}

@@ -1,0 +1,8 @@
+//! HTTP tests through `Router::oneshot`: real SQLite per test, a fixed clock, real sessions.
+// Test code fails loudly: unwrap and indexing are the point here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod accounts;
+mod api;
+mod registry;
+mod support;
