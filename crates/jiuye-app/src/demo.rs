@@ -153,7 +153,8 @@ impl App {
                     continue;
                 }
                 let given: String = (0..1 + rng.below(2)).map(|_| rng.pick(GIVEN).copied().unwrap_or("明")).collect();
-                let phone = rng.chance(85).then(|| format!("1{}{:09}", rng.pick(&[3, 5, 7, 8, 9]).copied().unwrap_or(3), rng.below(1_000_000_000)));
+                let phone =
+                    rng.chance(85).then(|| format!("1{}{:09}", rng.pick(&[3, 5, 7, 8, 9]).copied().unwrap_or(3), rng.below(1_000_000_000)));
                 let age = today.year() - birth.year();
                 let mut tags = Vec::new();
                 let education = if age < 35 && rng.chance(35) {

@@ -12,7 +12,13 @@ fn opts(all_or_nothing: bool) -> ImportOptions {
     ImportOptions { all_or_nothing, limits: Limits::default() }
 }
 
-async fn import(app: &jiuye_app::App, actor: &Actor, kind: ImportKind, path: &std::path::Path, aon: bool) -> Result<ImportReport, jiuye_app::AppError> {
+async fn import(
+    app: &jiuye_app::App,
+    actor: &Actor,
+    kind: ImportKind,
+    path: &std::path::Path,
+    aon: bool,
+) -> Result<ImportReport, jiuye_app::AppError> {
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     app.import_file(actor, kind, path, &name, &opts(aon), Arc::new(|_| {})).await
 }
@@ -38,7 +44,8 @@ async fn a_libreoffice_file_stores_the_good_rows_and_reports_each_bad_one() {
         assert!(row7.iter().any(|e| e.starts_with("联系电话")) && row7.iter().any(|e| e.contains("宇航员")), "{row7:?}");
         assert_eq!(app.store.count_persons(&Scope::All).await.unwrap(), 3);
         // The lower-case x was stored upper-case; the date cell became the graduation date.
-        let (rows, _) = app.store.list_persons(&Scope::All, &Default::default(), jiuye_store::persons::Page { limit: 10, offset: 0 }).await.unwrap();
+        let (rows, _) =
+            app.store.list_persons(&Scope::All, &Default::default(), jiuye_store::persons::Page { limit: 10, offset: 0 }).await.unwrap();
         let li = rows.iter().find(|p| p.name == "李四").unwrap();
         assert_eq!(li.id_masked, "110***********002X");
         let sun = rows.iter().find(|p| p.name == "孙八").unwrap();
@@ -55,10 +62,12 @@ async fn reimporting_the_same_file_changes_nothing() {
     for db in TestDb::all().await {
         let app = app_on(&db).await;
         import(&app, &Actor::cli(), ImportKind::Persons, &fixture("persons_lo.xlsx"), false).await.unwrap();
-        let (before, _) = app.store.list_persons(&Scope::All, &Default::default(), jiuye_store::persons::Page { limit: 10, offset: 0 }).await.unwrap();
+        let (before, _) =
+            app.store.list_persons(&Scope::All, &Default::default(), jiuye_store::persons::Page { limit: 10, offset: 0 }).await.unwrap();
         let r = import(&app, &Actor::cli(), ImportKind::Persons, &fixture("persons_lo.xlsx"), false).await.unwrap();
         assert_eq!((r.inserted, r.updated, r.unchanged), (0, 0, 3), "{}", db.backend);
-        let (after, _) = app.store.list_persons(&Scope::All, &Default::default(), jiuye_store::persons::Page { limit: 10, offset: 0 }).await.unwrap();
+        let (after, _) =
+            app.store.list_persons(&Scope::All, &Default::default(), jiuye_store::persons::Page { limit: 10, offset: 0 }).await.unwrap();
         let versions = |v: &[jiuye_store::persons::PersonRecord]| v.iter().map(|p| (p.id, p.version, p.updated_at)).collect::<Vec<_>>();
         assert_eq!(versions(&before), versions(&after));
         app.store.close().await;
@@ -74,7 +83,8 @@ async fn all_or_nothing_stores_nothing_when_a_row_is_bad() {
         assert!(!r.committed);
         assert_eq!(r.rejected, 4);
         assert_eq!(app.store.count_persons(&Scope::All).await.unwrap(), 0, "{}", db.backend);
-        let (hh, _) = app.store.list_households(&Scope::All, &Default::default(), jiuye_store::persons::Page { limit: 10, offset: 0 }).await.unwrap();
+        let (hh, _) =
+            app.store.list_households(&Scope::All, &Default::default(), jiuye_store::persons::Page { limit: 10, offset: 0 }).await.unwrap();
         assert!(hh.is_empty(), "households created for the import were rolled back too");
         assert!(app.store.verify_audit().await.unwrap().ok());
         app.store.close().await;
@@ -105,7 +115,8 @@ async fn a_gbk_csv_from_chinese_excel_imports_like_utf8() {
     std::fs::write(&path, &gbk).unwrap();
     let r = import(&app, &Actor::cli(), ImportKind::Persons, &path, false).await.unwrap();
     assert_eq!((r.accepted, r.rejected), (1, 0), "{:?}", r.errors);
-    let (rows, _) = app.store.list_persons(&Scope::All, &Default::default(), jiuye_store::persons::Page { limit: 1, offset: 0 }).await.unwrap();
+    let (rows, _) =
+        app.store.list_persons(&Scope::All, &Default::default(), jiuye_store::persons::Page { limit: 1, offset: 0 }).await.unwrap();
     assert_eq!(rows[0].name, "周九");
     assert_eq!(rows[0].township_name, "三思乡");
 }
@@ -159,7 +170,8 @@ async fn enterprises_import_with_their_size_class() {
         assert_eq!((r.accepted, r.rejected), (1, 2), "{}: {:?}", db.backend, r.errors);
         assert!(errors_of(&r, 3).iter().any(|e| e.starts_with("统一社会信用代码")));
         assert!(errors_of(&r, 4).iter().any(|e| e.contains("参保人数30不能大于从业人数12")));
-        let (rows, _) = app.store.list_enterprises(&Scope::All, &Default::default(), jiuye_store::persons::Page { limit: 5, offset: 0 }).await.unwrap();
+        let (rows, _) =
+            app.store.list_enterprises(&Scope::All, &Default::default(), jiuye_store::persons::Page { limit: 5, offset: 0 }).await.unwrap();
         assert_eq!(rows[0].size_class, "small");
         assert_eq!(rows[0].revenue_fen, Some(3_000_500_000));
         app.store.close().await;
