@@ -36,7 +36,7 @@ def main():
         caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1366,900",
                      f"--user-data-dir={profile}"]}}}}
         sid = call("POST", "/session", caps)["sessionId"]
 
@@ -63,7 +63,9 @@ def main():
         type_into("#login", "admin")
         type_into("#password", PASSWORD)
         click("#login-submit")
-        assert url().endswith("/account/password"), f"expected the first-login password change, got {url()}"
+        if not url().endswith("/account/password"):
+            err = re.findall(r"role=\"alert\">([^<]*)<", source())
+            raise AssertionError(f"expected the first-login password change, got {url()}: {err} {source()[:300]}")
         type_into("#current", PASSWORD)
         type_into("#new_password", NEW_PASSWORD)
         type_into("#confirm", NEW_PASSWORD)

@@ -109,6 +109,8 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(r.headers["x-content-type-options"], "nosniff", "{path}");
         assert!(r.headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"), "{path}");
         assert_eq!(r.headers["cache-control"], "no-store", "{path}");
+        // Not no-referrer: with it browsers send `Origin: null` on form posts and the Origin check refuses them.
+        assert_eq!(r.headers["referrer-policy"], "same-origin", "{path}");
         assert!(r.headers.contains_key("x-request-id"), "{path}");
     }
     let login = t.client().login("staff4", PASSWORD).await;
