@@ -59,18 +59,27 @@ def main():
         def source():
             return call("GET", f"/session/{sid}/source")
 
+        def wait_for(suffix, seconds=15):
+            # A click that submits a form may return before the navigation it starts has finished.
+            deadline = time.time() + seconds
+            while time.time() < deadline:
+                if suffix in url() and call("POST", f"/session/{sid}/execute/sync", {"script": "return document.readyState", "args": []}) == "complete":
+                    return True
+                time.sleep(0.1)
+            return False
+
         go(BASE + "/login")
         type_into("#login", "admin")
         type_into("#password", PASSWORD)
         click("#login-submit")
-        if not url().endswith("/account/password"):
+        if not wait_for("/account/password"):
             err = re.findall(r"role=\"alert\">([^<]*)<", source())
             raise AssertionError(f"expected the first-login password change, got {url()}: {err} {source()[:300]}")
         type_into("#current", PASSWORD)
         type_into("#new_password", NEW_PASSWORD)
         type_into("#confirm", NEW_PASSWORD)
         click("#password-submit")
-        assert "/persons" in url(), f"expected the registry after the change, got {url()}"
+        assert wait_for("/persons"), f"expected the registry after the change, got {url()}"
         page = source()
         assert "人员名册" in page, "registry title missing"
         rows = re.findall(r'<a href="/persons/[0-9a-f-]{36}">', page)

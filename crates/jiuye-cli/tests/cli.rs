@@ -1,0 +1,129 @@
+//! The `jiuye` binary, run as a user runs it: exit codes, JSON output, the audit verifier, backups,
+//! and no personal data in its logs.
+// Test code fails loudly: unwrap and indexing are the point here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn jiuye(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jiuye"))
+        .current_dir(dir)
+        .env("RUST_LOG", "debug")
+        .env_remove("JIUYE_DATABASE_URL")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../jiuye-app/tests/fixtures").join(name)
+}
+
+fn db(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("t.db").display())
+}
+
+#[test]
+fn import_prints_one_json_object_and_exits_zero_with_rejected_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = jiuye(
+        dir.path(),
+        &["--database", &db(dir.path()), "import", "persons", fixture("persons_lo.xlsx").to_str().unwrap(), "--format", "json"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["accepted"], 3);
+    assert_eq!(v["rejected"], 4);
+    let first = &v["errors"][0];
+    assert_eq!(first["row"], 4);
+    assert_eq!(first["column"], "公民身份号码");
+    assert!(first["reason"].as_str().unwrap().contains("校验码"));
+    // Debug logs of the whole run carry no ID number, phone or name from the file.
+    let logs = String::from_utf8_lossy(&out.stderr);
+    for secret in ["130527199503040010", "13812345678", "11010519491231002", "张三", "李四"] {
+        assert!(!logs.contains(secret), "log leaked {secret}");
+    }
+}
+
+#[test]
+fn a_file_that_cannot_be_processed_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.xlsx");
+    std::fs::write(&bad, "姓名,公民身份号码\n张三,1\n").unwrap();
+    let out = jiuye(dir.path(), &["--database", &db(dir.path()), "import", "persons", bad.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["accepted"], 0);
+    assert!(v["errors"][0]["reason"].as_str().unwrap().contains("CSV"), "{v}");
+}
+
+#[test]
+fn audit_verify_exits_one_when_an_entry_was_altered() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db(dir.path());
+    let out = jiuye(dir.path(), &["--database", &url, "import", "persons", fixture("persons_lo.xlsx").to_str().unwrap()]);
+    assert!(out.status.success());
+    let ok = jiuye(dir.path(), &["--database", &url, "audit", "verify"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stdout));
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query("DROP TRIGGER audit_log_no_update").execute(&pool).await.unwrap();
+        sqlx::query("UPDATE audit_log SET detail = '{}' WHERE seq = 1").execute(&pool).await.unwrap();
+        pool.close().await;
+    });
+    let bad = jiuye(dir.path(), &["--database", &url, "audit", "verify"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("第1条"));
+}
+
+#[test]
+fn a_backup_is_a_working_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db(dir.path());
+    assert!(jiuye(dir.path(), &["--database", &url, "demo", "--persons", "200", "--no-serve"]).status.success());
+    let dest = dir.path().join("backup.db");
+    let out = jiuye(dir.path(), &["--database", &url, "backup", dest.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The backup opens with the same key file and its audit chain verifies.
+    std::fs::copy(dir.path().join("t.db.keys"), dir.path().join("backup.db.keys")).unwrap();
+    let burl = format!("sqlite://{}", dest.display());
+    let v = jiuye(dir.path(), &["--database", &burl, "audit", "verify"]);
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
+    let e = jiuye(dir.path(), &["--database", &burl, "export", "persons", dir.path().join("x.xlsx").to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&e.stdout).contains("已导出 200 行"), "{}", String::from_utf8_lossy(&e.stdout));
+}
+
+#[test]
+fn the_demo_is_deterministic_for_a_seed() {
+    let names = |seed: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let url = db(dir.path());
+        assert!(jiuye(dir.path(), &["--database", &url, "demo", "--persons", "100", "--seed", seed, "--no-serve"]).status.success());
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            let rows: Vec<(String, String)> =
+                sqlx::query_as("SELECT name, id_masked FROM persons ORDER BY id_masked, name").fetch_all(&pool).await.unwrap();
+            rows
+        })
+    };
+    assert_eq!(names("7"), names("7"));
+    assert_ne!(names("7"), names("8"));
+}
+
+#[test]
+fn print_default_is_valid_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = jiuye(dir.path(), &["config", "print-default"]);
+    assert!(out.status.success());
+    let path = dir.path().join("jiuye.toml");
+    std::fs::write(&path, &out.stdout).unwrap();
+    let shown = jiuye(dir.path(), &["--config", path.to_str().unwrap(), "config", "show"]);
+    assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));
+    let typo = dir.path().join("typo.toml");
+    std::fs::write(&typo, "[web]\nsecure_cookie = true\n").unwrap();
+    let bad = jiuye(dir.path(), &["--config", typo.to_str().unwrap(), "config", "show"]);
+    assert_eq!(bad.status.code(), Some(2), "an unknown key is an error, not silently ignored");
+}
