@@ -221,3 +221,64 @@ async fn an_export_is_masked_watermarked_and_audited() {
         .unwrap();
     assert!(audit[0].detail.contains("\"rows\":1"), "{}", audit[0].detail);
 }
+
+fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----jiuyetestboundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+    }
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0).as_bytes());
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn a_web_import_runs_in_the_background_and_reports_each_rejected_row() {
+    let t = TestApp::new().await;
+    let mut c = t.logged_in("staff", Role::BureauStaff, None).await;
+    let csv = "姓名,公民身份号码,乡镇(街道),备注\n张三,130527199503040010,和阳镇,x\n李四,110101199003070071,和阳镇,y\n".as_bytes();
+    let csrf = c.csrf.clone();
+    let (ct, body) = multipart(&[("csrf", &csrf), ("kind", "persons")], ("名单.csv", csv));
+    let req = axum::http::Request::post("/import")
+        .header("content-type", ct)
+        .header("origin", "http://jiuye.test")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let r = c.send(req).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let job = r.location().to_string();
+    let mut page = c.get(&job).await;
+    for _ in 0..100 {
+        if !page.body.contains("正在导入") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        page = c.get(&job).await;
+    }
+    assert!(page.body.contains("正确 1 行，错误 1 行"), "{}", page.body);
+    assert!(page.body.contains("<td>3</td><td>公民身份号码</td><td>校验码错误"), "{}", page.body);
+    assert!(page.body.contains("已忽略：备注"));
+    // Another user cannot see the job.
+    let mut other = t.logged_in("other", Role::BureauStaff, None).await;
+    assert_eq!(other.get(&job).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_upload_over_the_limit_is_refused_and_nothing_is_stored() {
+    let t = TestApp::new().await;
+    let mut c = t.logged_in("staff", Role::BureauStaff, None).await;
+    let big = vec![b'a'; 51 * 1024 * 1024];
+    let csrf = c.csrf.clone();
+    let (ct, body) = multipart(&[("csrf", &csrf), ("kind", "persons")], ("big.csv", &big));
+    let req = axum::http::Request::post("/import")
+        .header("content-type", ct)
+        .header("origin", "http://jiuye.test")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let r = c.send(req).await;
+    assert_ne!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.body.contains("50MB") || r.status == StatusCode::PAYLOAD_TOO_LARGE, "{} {}", r.status, &r.body[..r.body.len().min(300)]);
+    assert_eq!(t.app.store.count_persons(&jiuye_store::Scope::All).await.unwrap(), 0);
+}
