@@ -6,6 +6,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod password;
+pub mod policy;
 pub mod registry;
 pub mod vault;
 
@@ -57,11 +58,21 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub vault: Arc<Vault>,
     pub policy: Policy,
+    /// The programs of the policy with the operator's parameter overrides.
+    pub rules: Arc<jiuye_rules::Ruleset>,
 }
 
 impl App {
-    pub fn new(store: Store, clock: Arc<dyn Clock>, vault: Arc<Vault>, policy: Policy) -> Self {
-        Self { store, clock, vault, policy }
+    /// The app with the shipped rules (parameters as published, placeholders marked).
+    pub fn new(store: Store, clock: Arc<dyn Clock>, vault: Arc<Vault>, policy: Policy) -> AppResult<Self> {
+        let rules = jiuye_rules::Ruleset::default_2020().map_err(|e| AppError::Internal(format!("rules: {e}")))?;
+        Ok(Self { store, clock, vault, policy, rules: Arc::new(rules) })
+    }
+
+    /// Replaces the rules (operator parameter overrides from configuration).
+    pub fn with_rules(mut self, rules: jiuye_rules::Ruleset) -> Self {
+        self.rules = Arc::new(rules);
+        self
     }
 
     pub fn now(&self) -> OffsetDateTime {

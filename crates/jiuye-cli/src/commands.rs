@@ -12,7 +12,7 @@ use jiuye_app::{Actor, App, SystemClock, Vault};
 use jiuye_store::{ConnectOptions, Store};
 
 use crate::settings::Settings;
-use crate::{AuditAction, Command, ConfigAction, Format, ImportWhat, UserAction};
+use crate::{AuditAction, Command, ConfigAction, Format, ImportWhat, PolicyAction, UserAction};
 
 #[expect(clippy::print_stdout, reason = "the CLI's output")]
 pub fn print(s: &str) {
@@ -45,7 +45,11 @@ async fn open(settings: &Settings, create_keys: bool) -> anyhow::Result<App> {
     if !existed {
         eprint(&format!("已生成个人信息加密密钥文件 {}：请妥善备份，丢失后加密的身份证号、电话将无法读取。", key_path.display()));
     }
-    Ok(App::new(store, Arc::new(SystemClock), Arc::new(vault), settings.policy()))
+    let app = App::new(store, Arc::new(SystemClock), Arc::new(vault), settings.policy())?;
+    Ok(match settings.rules_ruleset()? {
+        Some(rules) => app.with_rules(rules),
+        None => app,
+    })
 }
 
 pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
@@ -153,6 +157,7 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             store.backup_sqlite(&dest.display().to_string()).await?;
             print(&format!("已备份到 {}。密钥文件 {} 请另行备份、分开保管。", dest.display(), settings.key_path().display()));
         }
+        Command::Policy { action } => return policy(&settings, action),
         Command::Config { action: ConfigAction::Show } => print(&format!("{settings:#?}")),
         Command::Config { action: ConfigAction::PrintDefault } => print(crate::settings::DEFAULT_TOML),
     }
@@ -313,4 +318,90 @@ async fn user(settings: &Settings, action: UserAction) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn parse_date(s: Option<&str>) -> anyhow::Result<Option<time::Date>> {
+    s.map(|d| {
+        time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
+            .map_err(|_| anyhow::anyhow!("日期“{d}”应写成 YYYY-MM-DD"))
+    })
+    .transpose()
+}
+
+/// `jiuye policy …`: pure rules, no database needed.
+fn policy(settings: &Settings, action: PolicyAction) -> anyhow::Result<ExitCode> {
+    let rules = match settings.rules_ruleset()? {
+        Some(r) => r,
+        None => jiuye_rules::Ruleset::default_2020().map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
+    let today = || jiuye_app::Clock::today(&SystemClock);
+    match action {
+        PolicyAction::List { format } => {
+            if format == Format::Json {
+                let list: Vec<_> = rules
+                    .programs()
+                    .iter()
+                    .map(|p| serde_json::json!({"id": p.id, "name": p.name, "measures": p.measures, "applicant": p.applicant}))
+                    .collect();
+                print(&serde_json::to_string_pretty(&list)?);
+            } else {
+                for p in rules.programs() {
+                    print(&format!("{:<30} {:<10} {}（{}）", p.id, p.measures.join(""), p.name, p.applicant.label()));
+                }
+                print(&format!("规则集版本：{}", rules.version()));
+            }
+        }
+        PolicyAction::Show { program, as_of, format } => {
+            let date = parse_date(as_of.as_deref())?.unwrap_or_else(today);
+            let p = rules.program(&program).ok_or_else(|| anyhow::anyhow!("没有名为 {program} 的项目（jiuye policy list 查看全部）"))?;
+            // The catalogue view is built by the app layer; it needs no database, so build a view here the same way.
+            let view = jiuye_app::policy::program_view(&rules, p, date);
+            if format == Format::Json {
+                print(&serde_json::to_string_pretty(&view)?);
+            } else {
+                print(&format!(
+                    "{}（{}，{}）\n申请主体：{}\n享受内容：{}",
+                    view.name,
+                    view.id,
+                    view.measures.join(""),
+                    view.applicant,
+                    view.benefit
+                ));
+                if let Some(a) = &view.amount {
+                    print(&format!("金额：{a}"));
+                }
+                print("条件：");
+                for c in &view.conditions {
+                    print(&format!("  [{}] {}", c.measure, c.text));
+                    if let Some(cl) = &c.clause {
+                        print(&format!("      原文：{cl}"));
+                    }
+                }
+                if !view.parameters.is_empty() {
+                    print(&format!("参数（{date}）："));
+                    for pv in &view.parameters {
+                        let flag = if pv.placeholder { "（区级参数，待确认）" } else { "" };
+                        print(&format!("  {} {} = {}{} [{}；{}]{flag}", pv.id, pv.label, pv.value, pv.unit, pv.period, pv.source));
+                    }
+                }
+                print(&format!("读取的事实：{}", view.facts.join("、")));
+                for n in &view.not_encoded {
+                    print(&format!("注：{n}"));
+                }
+            }
+        }
+        PolicyAction::Eval { program, facts, as_of, format } => {
+            let date = parse_date(as_of.as_deref())?.unwrap_or_else(today);
+            let text = std::fs::read_to_string(&facts).map_err(|e| anyhow::anyhow!("无法读取事实文件 {}：{e}", facts.display()))?;
+            let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("事实文件不是有效的JSON：{e}"))?;
+            let facts = jiuye_rules::Facts::from_json(&json).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let d = rules.evaluate(&program, &facts, date).map_err(|e| anyhow::anyhow!("{e}"))?;
+            if format == Format::Json {
+                print(&serde_json::to_string_pretty(&d)?);
+            } else {
+                print(&d.to_text());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -77,6 +77,11 @@ pub(crate) enum Command {
     },
     /// Online backup of the SQLite database to a new file (PostgreSQL: use pg_dump).
     Backup { dest: PathBuf },
+    /// The policy as code: list the programs, show one, explain a case.
+    Policy {
+        #[command(subcommand)]
+        action: PolicyAction,
+    },
     /// Configuration.
     Config {
         #[command(subcommand)]
@@ -128,6 +133,34 @@ pub(crate) enum UserAction {
         login: String,
     },
     List,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum PolicyAction {
+    /// Every program with its measure number.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// One program: conditions, parameters with their values, the clauses of the policy text.
+    Show {
+        program: String,
+        /// The date the parameter values are read at (default: today).
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Explain one case: facts (a JSON object of named facts, see docs/RULES.md) → decision.
+    Eval {
+        program: String,
+        #[arg(long)]
+        facts: PathBuf,
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Subcommand)]

@@ -18,6 +18,9 @@ pub struct Settings {
     pub bind: String,
     /// `text` or `json`.
     pub log_format: String,
+    /// A TOML file of parameter overrides for the policy rules (same format as the shipped
+    /// parameter file; see docs/RULES.md). Empty: the shipped parameters.
+    pub rules_overlay: String,
     pub security: Security,
     pub web: Web,
     pub import: Import,
@@ -58,6 +61,7 @@ impl Default for Settings {
             key_file: String::new(),
             bind: "127.0.0.1:8080".into(),
             log_format: "text".into(),
+            rules_overlay: String::new(),
             security: Security::default(),
             web: Web::default(),
             import: Import::default(),
@@ -113,7 +117,7 @@ impl Settings {
             None => fig = fig.merge(Toml::file("jiuye.toml")),
         }
         // Only our keys: other JIUYE_* variables (test switches) are not settings.
-        const KEYS: [&str; 7] = ["database_url", "key_file", "bind", "log_format", "security", "web", "import"];
+        const KEYS: [&str; 8] = ["database_url", "key_file", "bind", "log_format", "rules_overlay", "security", "web", "import"];
         fig = fig.merge(Env::prefixed("JIUYE_").filter(|k| KEYS.iter().any(|p| k.as_str().starts_with(p))).split("__"));
         Ok(fig.extract()?)
     }
@@ -126,6 +130,16 @@ impl Settings {
             Some(p) if p != ":memory:" => PathBuf::from(format!("{p}.keys")),
             _ => PathBuf::from("jiuye.keys"),
         }
+    }
+
+    /// The rules with the operator's parameter overrides, when configured.
+    pub fn rules_ruleset(&self) -> anyhow::Result<Option<jiuye_rules::Ruleset>> {
+        if self.rules_overlay.is_empty() {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(&self.rules_overlay)
+            .map_err(|e| anyhow::anyhow!("无法读取参数覆盖文件 {}：{e}", self.rules_overlay))?;
+        Ok(Some(jiuye_rules::Ruleset::load(Some(&text)).map_err(|e| anyhow::anyhow!("参数覆盖文件 {} 有误：{e}", self.rules_overlay))?))
     }
 
     pub fn policy(&self) -> jiuye_app::Policy {
@@ -165,6 +179,8 @@ key_file = ""
 bind = "127.0.0.1:8080"
 # text or json
 log_format = "text"
+# TOML file overriding policy parameters (amounts, thresholds) with date ranges; empty: as shipped
+rules_overlay = ""
 
 [security]
 session_idle_minutes = 30

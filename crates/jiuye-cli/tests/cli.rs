@@ -127,3 +127,28 @@ fn print_default_is_valid_configuration() {
     let bad = jiuye(dir.path(), &["--config", typo.to_str().unwrap(), "config", "show"]);
     assert_eq!(bad.status.code(), Some(2), "an unknown key is an error, not silently ignored");
 }
+
+#[test]
+fn policy_eval_explains_a_case_from_a_facts_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("facts.json");
+    std::fs::write(&facts, r#"{"person.registered_unemployed_since":"2019-09-01","hire.date":"2020-05-06","hire.contract_months":24,"hire.social_insurance_paid":true}"#).unwrap();
+    let out = jiuye(
+        dir.path(),
+        &["policy", "eval", "hire_unemployed", "--facts", facts.to_str().unwrap(), "--as-of", "2020-06-30", "--format", "json"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["decision"], "eligible");
+    assert_eq!(v["amount_yuan"], "1000.00");
+    let text = jiuye(dir.path(), &["policy", "eval", "hire_unemployed", "--facts", facts.to_str().unwrap(), "--as-of", "2021-01-01"]);
+    let s = String::from_utf8_lossy(&text.stdout);
+    assert!(s.contains("原文："), "{s}");
+    let list = jiuye(dir.path(), &["policy", "list", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 22);
+    let show = jiuye(dir.path(), &["policy", "show", "stable_post_refund", "--as-of", "2020-06-30"]);
+    assert!(String::from_utf8_lossy(&show.stdout).contains("（二）"));
+    let bad = jiuye(dir.path(), &["policy", "show", "no_such_program"]);
+    assert!(!bad.status.success());
+}

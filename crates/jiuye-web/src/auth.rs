@@ -135,3 +135,16 @@ impl FromRequestParts<AppState> for ApiUser {
         Ok(Self { user, request_id })
     }
 }
+
+/// The logged-in user when there is one, for public pages that show the navigation to staff.
+pub struct MaybeStaff(pub Option<Staff>);
+
+impl FromRequestParts<AppState> for MaybeStaff {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(MaybeStaff(match resolve(parts, state).await {
+            Ok((user, token, request_id)) if !user.must_change_password => Some(Staff { user, token, request_id }),
+            _ => None,
+        }))
+    }
+}

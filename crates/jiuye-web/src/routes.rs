@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 
-use crate::pages::{account, admin, enterprises, households, import, ops, persons};
+use crate::pages::{account, admin, enterprises, households, import, ops, persons, policy};
 use crate::{AppState, api, security};
 
 /// Routes as `(method, path)`, for the OpenAPI and access-matrix tests.
@@ -20,6 +20,9 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/enterprises"),
     ("GET", "/api/v1/enterprises/{id}"),
     ("PUT", "/api/v1/enterprises/{id}"),
+    ("GET", "/api/v1/policy"),
+    ("GET", "/api/v1/policy/{program}"),
+    ("POST", "/api/v1/policy/{program}/evaluate"),
     ("GET", "/api/v1/openapi.json"),
 ];
 
@@ -53,6 +56,9 @@ pub fn router(state: AppState) -> Router {
         .route("/import", get(import::form_page))
         .route("/import/jobs/{id}", get(import::job))
         .route("/templates/{name}", get(import::template))
+        // the policy as code (public)
+        .route("/policy", get(policy::list))
+        .route("/policy/{id}", get(policy::detail).post(policy::explain))
         // administration
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{login}/{action}", post(admin::user_action))
@@ -68,6 +74,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/households/{id}", get(api::registry::get_household))
         .route("/api/v1/enterprises", get(api::registry::list_enterprises).post(api::registry::create_enterprise))
         .route("/api/v1/enterprises/{id}", get(api::registry::get_enterprise).put(api::registry::update_enterprise))
+        .route("/api/v1/policy", get(api::policy::list))
+        .route("/api/v1/policy/{program}", get(api::policy::get))
+        .route("/api/v1/policy/{program}/evaluate", post(api::policy::evaluate))
         .route("/api/v1/openapi.json", get(api::openapi::serve))
         .layer(DefaultBodyLimit::max(1024 * 1024));
     // The upload route alone accepts large bodies.

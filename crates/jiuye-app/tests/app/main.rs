@@ -15,6 +15,7 @@ use time::macros::datetime;
 pub async fn app_on(db: &TestDb) -> App {
     let store = db.store().await;
     App::new(store, Arc::new(FixedClock::new(datetime!(2026-11-27 02:00:00 UTC))), Arc::new(Vault::generate().unwrap()), Policy::default())
+        .unwrap()
 }
 
 pub fn fixture(name: &str) -> PathBuf {

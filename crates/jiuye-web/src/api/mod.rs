@@ -2,6 +2,7 @@
 //! allowlisted DTOs (unknown fields are refused); personal data is masked in every response.
 
 pub mod openapi;
+pub mod policy;
 pub mod registry;
 
 use axum::extract::FromRequest;

@@ -87,6 +87,10 @@ fn id_param() -> Value {
     json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}})
 }
 
+fn program_param() -> Value {
+    json!({"name": "program", "in": "path", "required": true, "schema": {"type": "string"}, "description": "项目代码，如 hire_unemployed"})
+}
+
 fn if_match() -> Value {
     json!({"name": "If-Match", "in": "header", "required": true, "schema": {"type": "integer"}, "description": "记录的 version（乐观锁）"})
 }
@@ -166,6 +170,17 @@ pub fn document() -> Value {
                 "get": {"operationId": "getEnterprise", "parameters": [id_param()], "responses": with_errors(json!({"200": ok("Enterprise")}))},
                 "put": {"operationId": "updateEnterprise", "parameters": [id_param(), if_match()], "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EnterpriseInput"}}}}, "responses": with_errors(json!({"200": ok("Enterprise")}))}
             },
+            "/api/v1/policy": {
+                "get": {"operationId": "listPrograms", "summary": "政策项目目录（公开）", "security": [], "parameters": [q("as_of", "参数取值日期 YYYY-MM-DD")], "responses": with_errors(json!({"200": {"description": "全部项目及参数"}}))}
+            },
+            "/api/v1/policy/{program}": {
+                "get": {"operationId": "getProgram", "security": [], "parameters": [program_param(), q("as_of", "参数取值日期")], "responses": with_errors(json!({"200": {"description": "项目：条件、参数、原文条款"}}))}
+            },
+            "/api/v1/policy/{program}/evaluate": {
+                "post": {"operationId": "evaluateProgram", "summary": "逐案判断（公开，不保存数据）", "security": [], "parameters": [program_param(), q("as_of", "判断日期 YYYY-MM-DD，默认今天")],
+                         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "description": "事实：名称见 docs/RULES.md，如 person.registered_unemployed_since"}}}},
+                         "responses": with_errors(json!({"200": ok("Decision")}))}
+            },
             "/api/v1/openapi.json": {
                 "get": {"operationId": "openapi", "responses": {"200": {"description": "本文档"}}}
             }
@@ -174,6 +189,11 @@ pub fn document() -> Value {
             "schemas": {
                 "PersonInput": person_input(), "Person": person(), "PersonList": list_of("Person"),
                 "EnterpriseInput": enterprise_input(), "Enterprise": enterprise(), "EnterpriseList": list_of("Enterprise"),
+                "Decision": {"type": "object", "required": ["program", "decision", "amount_yuan", "conditions", "missing_facts", "parameters", "ruleset_version"], "properties": {
+                    "program": {"type": "string"}, "decision": {"type": "string", "enum": ["eligible", "ineligible", "needs_facts"]},
+                    "amount_yuan": {"type": ["string", "null"], "description": "元，两位小数"},
+                    "conditions": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "measure": {"type": "string"}, "met": {"type": ["boolean", "null"]}, "text": {"type": "string"}, "clause": {"type": ["string", "null"]}}}},
+                    "missing_facts": {"type": "array", "items": {"type": "string"}}, "parameters": {"type": "object"}, "ruleset_version": {"type": "string"}, "summary": {"type": "string"}}},
                 "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}}}}, "request_id": {"type": "string"}}}
             },
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "jiuye_sid"}}

@@ -7,6 +7,7 @@ pub mod households;
 pub mod import;
 pub mod ops;
 pub mod persons;
+pub mod policy;
 
 use jiuye_domain::division::TOWNSHIPS;
 use jiuye_domain::{Education, EmploymentStatus, Industry, Role, SizeClass, Tag};

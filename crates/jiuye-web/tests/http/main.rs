@@ -4,5 +4,6 @@
 
 mod accounts;
 mod api;
+mod policy;
 mod registry;
 mod support;

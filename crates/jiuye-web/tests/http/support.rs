@@ -49,7 +49,7 @@ impl TestApp {
         let db = TestDb::sqlite();
         let store = db.store().await;
         let clock = Arc::new(FixedClock::new(datetime!(2026-11-27 02:00:00 UTC)));
-        let app = App::new(store, clock.clone(), Arc::new(Vault::generate().unwrap()), Policy::default());
+        let app = App::new(store, clock.clone(), Arc::new(Vault::generate().unwrap()), Policy::default()).unwrap();
         let router = jiuye_web::router(AppState::new(app.clone(), WebConfig::default()));
         Self { app, clock, router, _db: db }
     }

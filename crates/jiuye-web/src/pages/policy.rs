@@ -1,0 +1,157 @@
+//! The policy catalogue and the case explainer: public pages, nothing stored.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use jiuye_app::AppError;
+use jiuye_app::policy::ProgramView;
+use jiuye_rules::Outcome;
+
+use super::Nav;
+use crate::AppState;
+use crate::auth::MaybeStaff;
+use crate::error::PageError;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "policy_list.html")]
+struct ListPage {
+    nav: Option<Nav>,
+    date: String,
+    version: String,
+    programs: Vec<ProgramView>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct AsOf {
+    #[serde(default)]
+    as_of: String,
+}
+
+pub fn parse_as_of(s: &str) -> Result<Option<time::Date>, AppError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map(Some)
+        .map_err(|_| AppError::field("判断日期", "date.format", format!("“{s}”应写成 YYYY-MM-DD")))
+}
+
+pub async fn list(State(s): State<AppState>, MaybeStaff(staff): MaybeStaff, Query(q): Query<AsOf>) -> Result<Response, PageError> {
+    let as_of = parse_as_of(&q.as_of).map_err(|e| PageError(e, String::new()))?;
+    Ok(ListPage {
+        nav: staff.as_ref().and_then(Nav::of),
+        date: s.app.policy_date(as_of).to_string(),
+        version: s.app.ruleset_version().to_string(),
+        programs: s.app.policy_catalogue(as_of),
+    }
+    .into_response())
+}
+
+pub struct DecisionView {
+    pub eligible: bool,
+    pub summary: String,
+    pub conditions: Vec<String>,
+    pub missing: Vec<&'static str>,
+    pub version: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "policy_detail.html")]
+struct DetailPage {
+    nav: Option<Nav>,
+    date: String,
+    p: ProgramView,
+    facts: String,
+    as_of: String,
+    errors: Vec<String>,
+    decision: Option<DecisionView>,
+}
+
+fn example_facts(p: &ProgramView) -> String {
+    let mut m = serde_json::Map::new();
+    for f in &p.facts {
+        m.insert((*f).to_string(), serde_json::Value::Null);
+    }
+    serde_json::to_string_pretty(&m).unwrap_or_default()
+}
+
+pub async fn detail(
+    State(s): State<AppState>,
+    MaybeStaff(staff): MaybeStaff,
+    Path(id): Path<String>,
+    Query(q): Query<AsOf>,
+) -> Result<Response, PageError> {
+    let as_of = parse_as_of(&q.as_of).map_err(|e| PageError(e, String::new()))?;
+    let p = s.app.policy_program(&id, as_of).map_err(|e| PageError(e, String::new()))?;
+    Ok(DetailPage {
+        nav: staff.as_ref().and_then(Nav::of),
+        date: s.app.policy_date(as_of).to_string(),
+        facts: example_facts(&p),
+        as_of: q.as_of,
+        p,
+        errors: Vec::new(),
+        decision: None,
+    }
+    .into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct ExplainForm {
+    #[serde(default)]
+    facts: String,
+    #[serde(default)]
+    as_of: String,
+}
+
+pub async fn explain(
+    State(s): State<AppState>,
+    MaybeStaff(staff): MaybeStaff,
+    Path(id): Path<String>,
+    Form(f): Form<ExplainForm>,
+) -> Result<Response, PageError> {
+    let as_of = parse_as_of(&f.as_of);
+    let date = as_of.as_ref().ok().copied().flatten();
+    let p = s.app.policy_program(&id, date).map_err(|e| PageError(e, String::new()))?;
+    let mut errors = Vec::new();
+    let mut decision = None;
+    match (as_of, serde_json::from_str::<serde_json::Value>(&f.facts)) {
+        (Err(e), _) => errors.push(e.to_string()),
+        (_, Err(e)) => errors.push(format!("事实不是有效的JSON：{e}")),
+        (Ok(as_of), Ok(mut json)) => {
+            // Blank template entries (null) mean "not known".
+            if let Some(o) = json.as_object_mut() {
+                o.retain(|_, v| !v.is_null());
+            }
+            match s.app.evaluate_policy(&id, &json, as_of) {
+                Ok(d) => {
+                    decision = Some(DecisionView {
+                        eligible: d.decision == Outcome::Eligible,
+                        summary: d.summary.clone(),
+                        conditions: d.conditions.iter().map(|c| c.text.clone()).collect(),
+                        missing: d.missing_facts.clone(),
+                        version: d.ruleset_version.clone(),
+                    })
+                }
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+    }
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((
+        status,
+        DetailPage {
+            nav: staff.as_ref().and_then(Nav::of),
+            date: s.app.policy_date(date).to_string(),
+            facts: f.facts,
+            as_of: f.as_of,
+            p,
+            errors,
+            decision,
+        },
+    )
+        .into_response())
+}

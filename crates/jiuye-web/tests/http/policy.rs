@@ -1,0 +1,56 @@
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn anyone_can_have_a_case_explained_with_the_clause_beside_each_condition() {
+    let t = TestApp::new().await;
+    let mut c = t.client();
+    let facts = json!({"person.registered_unemployed_since": "2019-09-01", "hire.date": "2020-05-06", "hire.contract_months": 24, "hire.social_insurance_paid": true});
+    let r = c.api("POST", "/api/v1/policy/hire_unemployed/evaluate?as_of=2020-06-30", Some(facts), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let d = r.json();
+    assert_eq!(d["decision"], "eligible");
+    assert_eq!(d["amount_yuan"], "1000.00");
+    let reg = d["conditions"].as_array().unwrap().iter().find(|c| c["id"] == "registered_6_months").unwrap();
+    assert_eq!(reg["met"], true);
+    assert_eq!(reg["measure"], "（十）");
+    assert!(reg["text"].as_str().unwrap().contains("实际8个月"));
+    assert!(reg["clause"].as_str().unwrap().contains("登记失业半年以上"));
+    assert!(d["ruleset_version"].as_str().unwrap().starts_with("sha256:"));
+    // Eleven months of contract fail; a missing fact is named, not guessed.
+    let r = c
+        .api(
+            "POST",
+            "/api/v1/policy/hire_unemployed/evaluate?as_of=2020-06-30",
+            Some(json!({"person.registered_unemployed_since": "2019-09-01", "hire.date": "2020-05-06", "hire.contract_months": 11})),
+            &[],
+        )
+        .await;
+    let d = r.json();
+    assert_eq!(d["decision"], "ineligible");
+    assert!(d["missing_facts"].as_array().unwrap().iter().any(|f| f == "hire.social_insurance_paid"));
+    let r = c.api("POST", "/api/v1/policy/hire_unemployed/evaluate", Some(json!({"no.such_fact": 1})), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("no.such_fact"));
+    assert_eq!(c.api("POST", "/api/v1/policy/nope/evaluate", Some(json!({})), &[]).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_catalogue_lists_every_program_with_its_measure_and_the_page_explains_a_case() {
+    let t = TestApp::new().await;
+    let mut c = t.client();
+    let cat = c.api("GET", "/api/v1/policy?as_of=2020-06-30", None, &[]).await.json();
+    let programs = cat["programs"].as_array().unwrap();
+    assert_eq!(programs.len(), 22);
+    assert!(programs.iter().all(|p| !p["measures"].as_array().unwrap().is_empty()));
+    let page = c.get("/policy").await;
+    assert!(page.body.contains("一次性吸纳就业补贴") && page.body.contains("（十）"));
+    let detail = c.get("/policy/hire_unemployed?as_of=2020-06-30").await;
+    assert!(detail.body.contains("原文：") && detail.body.contains("1000"));
+    let facts = r#"{"person.registered_unemployed_since": "2020-03-01", "hire.date": "2020-05-06", "hire.contract_months": 24, "hire.social_insurance_paid": true}"#;
+    let r = c.post_form("/policy/hire_unemployed", &[("facts", facts), ("as_of", "2020-06-30")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("实际2个月 ✘"), "{}", r.body);
+}
