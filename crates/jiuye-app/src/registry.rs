@@ -272,6 +272,8 @@ impl App {
 
     /// Updates a person. A blank ID number or phone keeps the stored value (forms never show them).
     pub async fn update_person(&self, actor: &Actor, id: Uuid, version: i64, input: &PersonInput) -> AppResult<()> {
+        // Out of scope looks like missing, before any validation says anything about the input.
+        self.get_person(actor, id).await?;
         let mut input = input.clone();
         if blank(&input.id_number) || blank(&input.phone) {
             let secrets = self.store.person_secrets(&actor.scope(), id).await?.ok_or(AppError::NotFound)?;
@@ -558,13 +560,8 @@ impl App {
     }
 
     pub async fn update_enterprise(&self, actor: &Actor, id: Uuid, version: i64, input: &EnterpriseInput) -> AppResult<()> {
-        if !matches!(
-            actor.role,
-            jiuye_domain::Role::Admin
-                | jiuye_domain::Role::BureauStaff
-                | jiuye_domain::Role::TownshipClerk
-                | jiuye_domain::Role::EnterpriseHr
-        ) {
+        self.get_enterprise(actor, id).await?;
+        if !actor.role.can_edit_enterprise() {
             return Err(AppError::Forbidden("当前角色不能修改企业信息"));
         }
         let mut input = input.clone();

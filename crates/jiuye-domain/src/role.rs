@@ -17,6 +17,10 @@ impl Role {
     pub fn can_edit_registry(self) -> bool {
         matches!(self, Role::Admin | Role::BureauStaff | Role::TownshipClerk)
     }
+    /// May edit an enterprise record in scope (enterprise HR: its own).
+    pub fn can_edit_enterprise(self) -> bool {
+        self.can_edit_registry() || self == Role::EnterpriseHr
+    }
     /// May see the person registry at all.
     pub fn can_read_persons(self) -> bool {
         matches!(self, Role::Admin | Role::BureauStaff | Role::TownshipClerk | Role::Leader)

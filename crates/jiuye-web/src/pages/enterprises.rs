@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiuye_app::AppError;
 use jiuye_app::registry::EnterpriseInput;
-use jiuye_domain::{Industry, Role, SizeClass};
+use jiuye_domain::{Industry, SizeClass};
 use jiuye_store::enterprises::{EnterpriseFilter, EnterpriseRecord};
 use jiuye_store::persons::Page;
 use uuid::Uuid;
@@ -175,7 +175,7 @@ pub async fn detail(State(s): State<AppState>, staff: Staff, Path(id): Path<Uuid
         nav: Nav::of(&staff),
         csrf: staff.user.csrf.clone(),
         e: row(&e),
-        can_edit: role.can_edit_registry() || role == Role::EnterpriseHr,
+        can_edit: role.can_edit_enterprise(),
         can_reveal: role.can_reveal(),
     }
     .into_response())
@@ -269,6 +269,9 @@ pub async fn create(State(s): State<AppState>, staff: Staff, Form(f): Form<Enter
 
 pub async fn edit_form(State(s): State<AppState>, staff: Staff, Path(id): Path<Uuid>) -> Result<Response, PageError> {
     let e = s.app.get_enterprise(staff.actor(), id).await.map_err(|e| staff.err(e))?;
+    if !staff.actor().role.can_edit_enterprise() {
+        return Err(staff.err(AppError::Forbidden("当前角色不能修改企业信息")));
+    }
     let input = EnterpriseInput {
         name: e.name.clone(),
         credit_code: e.credit_code.clone(),

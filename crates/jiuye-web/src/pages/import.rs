@@ -158,6 +158,9 @@ pub async fn job(State(s): State<AppState>, staff: Staff, Path(id): Path<Uuid>) 
 }
 
 pub async fn template(State(s): State<AppState>, staff: Staff, Path(name): Path<String>) -> Result<Response, PageError> {
+    if !staff.actor().role.can_import() {
+        return Err(staff.err(AppError::Forbidden("当前角色不能导入数据")));
+    }
     let (kind, label) = match name.as_str() {
         "persons.xlsx" => (ImportKind::Persons, "人员导入模板.xlsx"),
         "enterprises.xlsx" => (ImportKind::Enterprises, "企业导入模板.xlsx"),
