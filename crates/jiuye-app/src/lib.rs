@@ -8,6 +8,7 @@ pub mod import;
 pub mod password;
 pub mod policy;
 pub mod registry;
+pub mod scan;
 pub mod vault;
 
 use std::sync::Arc;

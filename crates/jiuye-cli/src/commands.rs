@@ -158,6 +158,46 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             print(&format!("已备份到 {}。密钥文件 {} 请另行备份、分开保管。", dest.display(), settings.key_path().display()));
         }
         Command::Policy { action } => return policy(&settings, action),
+        Command::Scan { program, as_of, township, output, format } => {
+            let app = open(&settings, false).await?;
+            let req = jiuye_app::scan::ScanRequest { program, as_of: parse_date(as_of.as_deref())?, township };
+            let bar = if format == Format::Text { indicatif::ProgressBar::new_spinner() } else { indicatif::ProgressBar::hidden() };
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} 已读取 {pos} 人 ({elapsed})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            let report = app.scan_registry(&Actor::cli(), &req, &mut |n| bar.set_position(n)).await?;
+            bar.finish_and_clear();
+            if let Some(path) = &output {
+                app.write_scan_xlsx(&Actor::cli(), &report, path).await?;
+            }
+            if format == Format::Json {
+                print(&serde_json::to_string(&report)?);
+            } else {
+                print(&format!(
+                    "政策扫描：评估日期 {}，{} 人、{} 家企业，规则集 {}",
+                    report.as_of, report.persons, report.enterprises, report.ruleset_version
+                ));
+                for p in &report.programs {
+                    match p.skipped {
+                        Some(why) => print(&format!("  {:<28} {:<8} 未扫描：{why}", p.program, p.measure)),
+                        None => print(&format!(
+                            "  {:<28} {:<8} 符合 {:>6}  {} {:>14} 元  差一个条件 {:>6}  需补充信息 {:>6}",
+                            p.program,
+                            p.measure,
+                            p.eligible,
+                            if p.amount_kind == Some("贷款额度上限") { "贷款额度合计" } else { "补贴金额合计" },
+                            p.total_amount_yuan,
+                            p.one_condition_short,
+                            p.needs_facts
+                        )),
+                    }
+                }
+                if let Some(path) = &output {
+                    print(&format!("名单已写入 {}（已脱敏，已记入审计日志）", path.display()));
+                }
+            }
+        }
         Command::Config { action: ConfigAction::Show } => print(&format!("{settings:#?}")),
         Command::Config { action: ConfigAction::PrintDefault } => print(crate::settings::DEFAULT_TOML),
     }

@@ -82,6 +82,20 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: PolicyAction,
     },
+    /// The proactive scan (免申即享): who in the registry is eligible for what, and who is close.
+    Scan {
+        #[arg(long)]
+        program: Option<String>,
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        township: Option<String>,
+        /// Also write the hits to this .xlsx file.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Configuration.
     Config {
         #[command(subcommand)]

@@ -377,3 +377,25 @@ impl WriteTx {
         Ok(counts)
     }
 }
+
+impl Store {
+    /// The sealed ID numbers of these persons (in scope), for the scan that derives age and sex.
+    pub async fn person_id_secrets(&self, scope: &Scope, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, (Vec<u8>, i64)>> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(1000) {
+            let mut f = Filter::default();
+            if !scoped(scope, &mut f) {
+                return Ok(out);
+            }
+            let start = f.next();
+            let ph: Vec<String> = (0..chunk.len()).map(|i| format!("${}", start + i)).collect();
+            f.push_raw(&format!("p.id IN ({})", ph.join(",")));
+            let mut args = f.args.clone();
+            args.extend(chunk.iter().map(|u| Arg::Uuid(*u)));
+            let sql = format!("SELECT p.id, p.id_enc, p.key_version FROM persons p{}", f.where_clause());
+            let rows: Vec<(Uuid, Vec<u8>, i64)> = on_db!(self.db, p => bind_args!(sqlx::query_as::<_, (Uuid, Vec<u8>, i64)>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(p).await)?;
+            out.extend(rows.into_iter().map(|(id, enc, kv)| (id, (enc, kv))));
+        }
+        Ok(out)
+    }
+}

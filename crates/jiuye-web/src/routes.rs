@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         // the policy as code (public)
         .route("/policy", get(policy::list))
         .route("/policy/{id}", get(policy::detail).post(policy::explain))
+        .route("/scan", get(policy::scan))
         // administration
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{login}/{action}", post(admin::user_action))

@@ -4,6 +4,7 @@
 
 mod export;
 mod import;
+mod scan;
 
 use std::path::PathBuf;
 use std::sync::Arc;

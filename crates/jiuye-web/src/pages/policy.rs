@@ -155,3 +155,67 @@ pub async fn explain(
     )
         .into_response())
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "scan.html")]
+struct ScanPage {
+    nav: Option<Nav>,
+    programs: Vec<super::Opt>,
+    townships: Vec<super::Opt>,
+    as_of: String,
+    errors: Vec<String>,
+    report: Option<jiuye_app::scan::ScanReport>,
+    hits: Vec<jiuye_app::scan::Hit>,
+    shown: usize,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ScanParams {
+    #[serde(default)]
+    program: String,
+    #[serde(default)]
+    township: String,
+    #[serde(default)]
+    as_of: String,
+    #[serde(default)]
+    run: String,
+}
+
+/// The scan page: runs when the form is submitted (`run=1`), in the user's scope.
+pub async fn scan(State(s): State<AppState>, staff: crate::auth::Staff, Query(q): Query<ScanParams>) -> Result<Response, PageError> {
+    if !staff.actor().role.can_read_persons() {
+        return Err(staff.err(AppError::Forbidden("当前角色不能运行政策扫描")));
+    }
+    let mut errors = Vec::new();
+    let mut report = None;
+    if q.run == "1" {
+        match parse_as_of(&q.as_of) {
+            Err(e) => errors.push(e.to_string()),
+            Ok(as_of) => {
+                let req = jiuye_app::scan::ScanRequest {
+                    program: Some(q.program.clone()).filter(|p| !p.is_empty()),
+                    as_of,
+                    township: Some(q.township.clone()).filter(|t| !t.is_empty()),
+                };
+                match s.app.scan_registry(staff.actor(), &req, &mut |_| {}).await {
+                    Ok(r) => report = Some(r),
+                    Err(AppError::Validation(errs)) => errors.extend(errs.iter().map(|e| e.to_string())),
+                    Err(e) => return Err(staff.err(e)),
+                }
+            }
+        }
+    }
+    const SHOWN: usize = 500;
+    let hits = report.as_ref().map(|r| r.hits.iter().take(SHOWN).cloned().collect()).unwrap_or_default();
+    Ok(ScanPage {
+        nav: Nav::of(&staff),
+        programs: super::opts(s.app.rules.programs().iter().map(|p| (p.id, p.name)), &q.program),
+        townships: super::township_opts(&q.township),
+        as_of: q.as_of,
+        errors,
+        shown: SHOWN.min(report.as_ref().map(|r| r.hits.len()).unwrap_or(0)),
+        report,
+        hits,
+    }
+    .into_response())
+}

@@ -1,0 +1,357 @@
+//! The proactive scan (免申即享): the same program definitions the explainer uses, evaluated over the
+//! whole registry column by column (`Ruleset::scan`), to find who is eligible for what and for how
+//! much, and who is one condition short.
+//!
+//! Facts come from what the registry holds today: the ID number (age, sex, retirement date), the
+//! employment status, the key-group tags and the graduation date of persons; the size class, staff
+//! and insured staff of enterprises. Facts the registry does not hold yet (registration spells,
+//! hires, benefit histories) are missing, so those conditions come out unknown and the decision
+//! `needs_facts` — never guessed. The scan never writes to the registry; running it is audited.
+
+use std::collections::BTreeMap;
+
+use jiuye_domain::{EmploymentStatus, IdNumber, Tag};
+use jiuye_rules::{Applicant, Column, FactColumns, Outcome, Program};
+use jiuye_store::Scope;
+use jiuye_store::persons::{Page, PersonFilter};
+use rust_decimal::Decimal;
+use serde_json::json;
+use time::Date;
+
+use crate::{Actor, App, AppError, AppResult};
+
+/// One person or enterprise the scan found eligible, or one condition short.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hit {
+    pub program: &'static str,
+    pub program_name: &'static str,
+    pub subject_kind: &'static str,
+    pub subject_id: uuid::Uuid,
+    pub name: String,
+    /// Masked ID number, or the credit code of an enterprise.
+    pub identifier: String,
+    pub township_code: String,
+    pub township_name: String,
+    pub eligible: bool,
+    pub amount_yuan: Option<String>,
+    /// For a near miss: the one condition that failed.
+    pub failed_condition: Option<&'static str>,
+}
+
+/// Counts and money of one program over the scanned population.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProgramSummary {
+    pub program: &'static str,
+    pub name: &'static str,
+    pub measure: &'static str,
+    pub applicant: &'static str,
+    pub scanned: usize,
+    pub eligible: usize,
+    pub ineligible: usize,
+    pub needs_facts: usize,
+    pub one_condition_short: usize,
+    pub total_amount_yuan: String,
+    /// What the amount is: one-time, monthly… or a loan ceiling (not spending: never add it to costs).
+    pub amount_kind: Option<&'static str>,
+    /// Conditions the registry could not decide, with how many cases each left open.
+    pub unknown_conditions: Vec<(&'static str, usize)>,
+    /// Eligible cases and money by township code.
+    pub by_township: BTreeMap<String, (usize, String)>,
+    /// Why the program was not scanned (no data source in the registry yet).
+    pub skipped: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScanReport {
+    pub as_of: Date,
+    pub ruleset_version: String,
+    pub persons: usize,
+    pub enterprises: usize,
+    pub programs: Vec<ProgramSummary>,
+    pub hits: Vec<Hit>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ScanRequest {
+    pub program: Option<String>,
+    pub as_of: Option<Date>,
+    pub township: Option<String>,
+}
+
+struct Subjects {
+    ids: Vec<uuid::Uuid>,
+    names: Vec<String>,
+    identifiers: Vec<String>,
+    townships: Vec<(String, String)>,
+    columns: FactColumns,
+}
+
+fn yuan(d: Decimal) -> String {
+    jiuye_rules::yuan_string(d)
+}
+
+impl App {
+    async fn person_subjects(&self, scope: &Scope, township: Option<&str>, progress: &mut (dyn FnMut(u64) + Send)) -> AppResult<Subjects> {
+        let filter = PersonFilter { township_code: township.map(str::to_string), ..Default::default() };
+        let (mut ids, mut names, mut identifiers, mut townships) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut id_col, mut employed, mut returning, mut graduate, mut grad_date, mut difficult, mut key_group, mut poor) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut offset = 0;
+        const PAGE: i64 = 5000;
+        loop {
+            let (rows, _) = self.store.list_persons(scope, &filter, Page { limit: PAGE, offset }).await?;
+            let n = rows.len() as i64;
+            let secrets = self.store.person_id_secrets(scope, &rows.iter().map(|p| p.id).collect::<Vec<_>>()).await?;
+            for p in rows {
+                let id = secrets.get(&p.id).and_then(|(enc, kv)| self.vault.open(enc, *kv).ok()).and_then(|s| IdNumber::parse(&s).ok());
+                let tags = Tag::from_storage(&p.tags);
+                let has = |t: Tag| tags.contains(&t);
+                id_col.push(id);
+                employed.push(match EmploymentStatus::from_code(&p.employment_status) {
+                    Some(s) if s.is_working() => Some(true),
+                    Some(EmploymentStatus::Unemployed) => Some(false),
+                    _ => None,
+                });
+                returning.push(Some(has(Tag::ReturningMigrant)));
+                graduate.push(Some(has(Tag::Graduate) || has(Tag::UnemployedGraduate)));
+                grad_date.push(p.graduation_date);
+                difficult.push(Some(has(Tag::EmploymentDifficult)));
+                // Every tag of the registry is one of POLICY.md §2's key groups (失业人员 included).
+                key_group.push(Some(!tags.is_empty()));
+                poor.push(Some(has(Tag::PoorHousehold) || has(Tag::MinimumLiving)));
+                ids.push(p.id);
+                names.push(p.name);
+                identifiers.push(p.id_masked);
+                townships.push((p.township_code, p.township_name));
+            }
+            progress(ids.len() as u64);
+            if n < PAGE {
+                break;
+            }
+            offset += PAGE;
+        }
+        let mut columns = FactColumns::new(ids.len());
+        let e = |e: jiuye_rules::RulesError| AppError::Internal(e.to_string());
+        columns.insert("person.id_number", Column::IdNumber(id_col)).map_err(e)?;
+        columns.insert("person.employed", Column::Bool(employed)).map_err(e)?;
+        columns.insert("person.is_returning_migrant_worker", Column::Bool(returning)).map_err(e)?;
+        columns.insert("person.is_college_graduate", Column::Bool(graduate)).map_err(e)?;
+        columns.insert("person.graduation_date", Column::Date(grad_date)).map_err(e)?;
+        columns.insert("person.is_employment_difficult", Column::Bool(difficult)).map_err(e)?;
+        columns.insert("person.is_key_group", Column::Bool(key_group)).map_err(e)?;
+        columns.insert("person.from_poor_family", Column::Bool(poor)).map_err(e)?;
+        Ok(Subjects { ids, names, identifiers, townships, columns })
+    }
+
+    async fn enterprise_subjects(&self, scope: &Scope, township: Option<&str>) -> AppResult<Subjects> {
+        let filter = jiuye_store::enterprises::EnterpriseFilter { township_code: township.map(str::to_string), ..Default::default() };
+        let (mut ids, mut names, mut identifiers, mut townships) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut size, mut insured, mut staff) = (Vec::new(), Vec::new(), Vec::new());
+        let mut offset = 0;
+        const PAGE: i64 = 5000;
+        loop {
+            let (rows, _) = self.store.list_enterprises(scope, &filter, Page { limit: PAGE, offset }).await?;
+            let n = rows.len() as i64;
+            for e in rows {
+                size.push(Some(e.size_class.clone()));
+                insured.push(e.insured);
+                staff.push(e.staff);
+                ids.push(e.id);
+                names.push(e.name);
+                identifiers.push(e.credit_code);
+                townships.push((e.township_code, e.township_name));
+            }
+            if n < PAGE {
+                break;
+            }
+            offset += PAGE;
+        }
+        let mut columns = FactColumns::new(ids.len());
+        let e = |e: jiuye_rules::RulesError| AppError::Internal(e.to_string());
+        columns.insert("enterprise.size_class", Column::Enum(size)).map_err(e)?;
+        columns.insert("enterprise.insured_staff", Column::Int(insured)).map_err(e)?;
+        columns.insert("enterprise.staff_total", Column::Int(staff)).map_err(e)?;
+        Ok(Subjects { ids, names, identifiers, townships, columns })
+    }
+
+    /// Runs the scan in the actor's scope. `progress` receives the number of persons loaded.
+    pub async fn scan_registry(&self, actor: &Actor, req: &ScanRequest, progress: &mut (dyn FnMut(u64) + Send)) -> AppResult<ScanReport> {
+        if !matches!(
+            actor.role,
+            jiuye_domain::Role::Admin | jiuye_domain::Role::BureauStaff | jiuye_domain::Role::TownshipClerk | jiuye_domain::Role::Leader
+        ) {
+            return Err(AppError::Forbidden("当前角色不能运行政策扫描"));
+        }
+        let as_of = self.policy_date(req.as_of);
+        let programs: Vec<&Program> = match &req.program {
+            Some(p) => vec![self.rules.program(p).ok_or(AppError::NotFound)?],
+            None => self.rules.programs().iter().collect(),
+        };
+        let township = match &req.township {
+            Some(t) if !t.is_empty() => {
+                Some(jiuye_domain::division::parse_township(t).map_err(|e| AppError::Validation(vec![e]))?.to_string())
+            }
+            _ => None,
+        };
+        let scope = actor.scope();
+        let needs_persons = programs.iter().any(|p| p.applicant == Applicant::Person);
+        let needs_enterprises = programs.iter().any(|p| p.applicant == Applicant::Enterprise);
+        let persons = if needs_persons { Some(self.person_subjects(&scope, township.as_deref(), progress).await?) } else { None };
+        let enterprises = if needs_enterprises { Some(self.enterprise_subjects(&scope, township.as_deref()).await?) } else { None };
+        let mut summaries = Vec::new();
+        let mut hits = Vec::new();
+        for p in programs {
+            let subjects = match p.applicant {
+                Applicant::Person => persons.as_ref(),
+                Applicant::Enterprise => enterprises.as_ref(),
+                _ => None,
+            };
+            let Some(s) = subjects else {
+                summaries.push(ProgramSummary {
+                    program: p.id,
+                    name: p.name,
+                    measure: p.measure(),
+                    applicant: p.applicant.label(),
+                    scanned: 0,
+                    eligible: 0,
+                    ineligible: 0,
+                    needs_facts: 0,
+                    one_condition_short: 0,
+                    total_amount_yuan: "0.00".into(),
+                    amount_kind: p.amount.as_ref().map(|a| a.kind.label()),
+                    unknown_conditions: Vec::new(),
+                    by_township: BTreeMap::new(),
+                    skipped: Some("名册中还没有该类申请主体的数据（招用、见习、培训等记录待相应模块上线）"),
+                });
+                continue;
+            };
+            let r = self.rules.scan(p.id, &s.columns, as_of).map_err(|e| AppError::Internal(e.to_string()))?;
+            let mut by_township: BTreeMap<String, (usize, Decimal)> = BTreeMap::new();
+            for (i, d) in r.decisions.iter().enumerate() {
+                if *d == Outcome::Eligible {
+                    let amount = r.amounts.get(i).copied().flatten();
+                    let (code, tname) = s.townships.get(i).cloned().unwrap_or_default();
+                    let e = by_township.entry(code.clone()).or_insert((0, Decimal::ZERO));
+                    e.0 += 1;
+                    e.1 += amount.unwrap_or(Decimal::ZERO);
+                    hits.push(Hit {
+                        program: p.id,
+                        program_name: p.name,
+                        subject_kind: if p.applicant == Applicant::Person { "person" } else { "enterprise" },
+                        subject_id: s.ids.get(i).copied().unwrap_or_default(),
+                        name: s.names.get(i).cloned().unwrap_or_default(),
+                        identifier: s.identifiers.get(i).cloned().unwrap_or_default(),
+                        township_code: code,
+                        township_name: tname,
+                        eligible: true,
+                        amount_yuan: amount.map(yuan),
+                        failed_condition: None,
+                    });
+                }
+            }
+            let close: Vec<usize> = r.one_condition_short().collect();
+            for &i in &close {
+                let (code, tname) = s.townships.get(i).cloned().unwrap_or_default();
+                hits.push(Hit {
+                    program: p.id,
+                    program_name: p.name,
+                    subject_kind: if p.applicant == Applicant::Person { "person" } else { "enterprise" },
+                    subject_id: s.ids.get(i).copied().unwrap_or_default(),
+                    name: s.names.get(i).cloned().unwrap_or_default(),
+                    identifier: s.identifiers.get(i).cloned().unwrap_or_default(),
+                    township_code: code,
+                    township_name: tname,
+                    eligible: false,
+                    amount_yuan: None,
+                    failed_condition: r.failed_conditions(i).first().copied(),
+                });
+            }
+            let mut unknown: Vec<(&'static str, usize)> = r
+                .condition_ids
+                .iter()
+                .enumerate()
+                .map(|(bit, id)| (*id, r.unknown.iter().filter(|m| *m & (1u64 << bit) != 0).count()))
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            unknown.sort_by_key(|u| std::cmp::Reverse(u.1));
+            summaries.push(ProgramSummary {
+                program: p.id,
+                name: p.name,
+                measure: p.measure(),
+                applicant: p.applicant.label(),
+                scanned: r.decisions.len(),
+                eligible: r.count(Outcome::Eligible),
+                ineligible: r.count(Outcome::Ineligible),
+                needs_facts: r.count(Outcome::NeedsFacts),
+                one_condition_short: close.len(),
+                total_amount_yuan: yuan(r.total_amount()),
+                amount_kind: p.amount.as_ref().map(|a| a.kind.label()),
+                unknown_conditions: unknown,
+                by_township: by_township.into_iter().map(|(k, (n, m))| (k, (n, yuan(m)))).collect(),
+                skipped: None,
+            });
+        }
+        let report = ScanReport {
+            as_of,
+            ruleset_version: self.rules.version().to_string(),
+            persons: persons.as_ref().map(|s| s.ids.len()).unwrap_or(0),
+            enterprises: enterprises.as_ref().map(|s| s.ids.len()).unwrap_or(0),
+            programs: summaries,
+            hits,
+        };
+        self.store
+            .audit_only(self.audit_entry(actor, "policy.scan", "registry", None, "ok", json!({"program": req.program, "as_of": as_of.to_string(), "township": township, "hits": report.hits.len(), "ruleset": report.ruleset_version})))
+            .await?;
+        Ok(report)
+    }
+}
+
+pub const SCAN_HEADERS: [&str; 9] =
+    ["项目", "项目代码", "对象", "名称", "身份号码（脱敏）/信用代码", "乡镇(街道)", "结果", "金额（元）", "未满足的条件"];
+
+impl App {
+    /// Writes the scan's hits (eligible and near misses) to `.xlsx`: masked, watermarked, audited.
+    pub async fn write_scan_xlsx(&self, actor: &Actor, report: &ScanReport, dest: &std::path::Path) -> AppResult<u64> {
+        let rows: Vec<Vec<jiuye_io::OutCell>> = report
+            .hits
+            .iter()
+            .map(|h| {
+                use jiuye_io::OutCell::{Empty, Text};
+                vec![
+                    Text(h.program_name.to_string()),
+                    Text(h.program.to_string()),
+                    Text(if h.subject_kind == "person" { "个人" } else { "企业" }.to_string()),
+                    Text(h.name.clone()),
+                    Text(h.identifier.clone()),
+                    Text(h.township_name.clone()),
+                    Text(if h.eligible { "符合条件" } else { "差一个条件" }.to_string()),
+                    h.amount_yuan.clone().map(Text).unwrap_or(Empty),
+                    h.failed_condition.map(|c| Text(c.to_string())).unwrap_or(Empty),
+                ]
+            })
+            .collect();
+        let note = format!(
+            "政策扫描（免申即享）评估日期 {}，规则集 {}；导出人：{}（{}）；仅限工作使用",
+            report.as_of, report.ruleset_version, actor.display_name, actor.login
+        );
+        let path = dest.to_path_buf();
+        let n = tokio::task::spawn_blocking(move || {
+            let sheet = jiuye_io::XlsxSheet { name: "扫描结果", headers: &SCAN_HEADERS, text_columns: &[4] };
+            jiuye_io::write_xlsx(&path, &sheet, rows, Some(&note))
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        self.store
+            .audit_only(self.audit_entry(
+                actor,
+                "export.scan",
+                "registry",
+                None,
+                "ok",
+                json!({"rows": n, "as_of": report.as_of.to_string()}),
+            ))
+            .await?;
+        Ok(n)
+    }
+}
