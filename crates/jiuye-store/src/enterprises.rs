@@ -219,7 +219,7 @@ impl WriteTx {
             return Ok(Vec::new());
         }
         let ph: Vec<String> = (1..=codes.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT credit_code, id, township_code FROM enterprises WHERE credit_code IN ({})", ph.join(","));
+        let sql = self.dialect(format!("SELECT credit_code, id, township_code FROM enterprises WHERE credit_code IN ({})", ph.join(",")));
         let args: Vec<Arg> = codes.iter().map(|c| Arg::Text(c.clone())).collect();
         Ok(
             on_tx!(self, c => bind_args!(sqlx::query_as::<_, ExistingEnterprise>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(c).await)?,
@@ -234,12 +234,12 @@ impl WriteTx {
         let codes: Vec<String> = rows.iter().map(|(_, w)| w.credit_code.clone()).collect();
         let existing: std::collections::HashSet<String> =
             self.existing_enterprises(&codes).await?.into_iter().map(|e| e.credit_code).collect();
-        const PER_ROW: usize = 16;
+        const PER_ROW: usize = 17;
         let values: Vec<String> = (0..rows.len())
             .map(|i| {
                 let b = i * PER_ROW;
-                let cols: Vec<String> = (1..PER_ROW).map(|k| format!("${}", b + k)).collect();
-                format!("({}, 1, ${ts}, ${ts})", cols.join(", "), ts = b + PER_ROW)
+                let cols: Vec<String> = (1..=PER_ROW - 2).map(|k| format!("${}", b + k)).collect();
+                format!("({}, 1, ${}, ${})", cols.join(", "), b + PER_ROW - 1, b + PER_ROW)
             })
             .collect();
         let changed =
@@ -259,10 +259,11 @@ impl WriteTx {
              RETURNING credit_code",
             values.join(", ")
         );
+        let sql = self.dialect(sql);
         let returned: Vec<(String,)> = on_tx!(self, c => {
             let mut q = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(sql.as_str()));
             for (id, w) in rows {
-                q = bind_write!(q.bind(*id), w).bind(now);
+                q = bind_write!(q.bind(*id), w).bind(now).bind(now);
             }
             q.fetch_all(c).await
         })?;

@@ -116,15 +116,16 @@ impl WriteTx {
     ) -> Result<Vec<HouseholdKey>> {
         let mut out = Vec::with_capacity(wanted.len());
         for chunk in wanted.chunks(300) {
-            let mut args = Vec::with_capacity(chunk.len() * 5);
+            let mut args = Vec::with_capacity(chunk.len() * 6);
             let mut values = Vec::with_capacity(chunk.len());
             for (i, (no, township, village)) in chunk.iter().enumerate() {
-                let b = i * 5;
-                values.push(format!("(${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 5));
+                let b = i * 6;
+                values.push(format!("(${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6));
                 args.push(Arg::Uuid(new_id()));
                 args.push(Arg::Text(no.clone()));
                 args.push(Arg::Text(township.clone()));
                 args.push(Arg::OptText(village.clone()));
+                args.push(Arg::Ts(now));
                 args.push(Arg::Ts(now));
             }
             let sql = format!(
@@ -132,9 +133,11 @@ impl WriteTx {
                  ON CONFLICT (household_no) DO NOTHING",
                 values.join(", ")
             );
+            let sql = self.dialect(sql);
             on_tx!(self, c => bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), args).execute(c).await.map(|r| r.rows_affected()))?;
             let ph: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sel = format!("SELECT id, household_no, township_code FROM households WHERE household_no IN ({})", ph.join(","));
+            let sel =
+                self.dialect(format!("SELECT id, household_no, township_code FROM households WHERE household_no IN ({})", ph.join(",")));
             let nos: Vec<Arg> = chunk.iter().map(|(n, _, _)| Arg::Text(n.clone())).collect();
             let found: Vec<HouseholdKey> = on_tx!(self, c => bind_args!(sqlx::query_as::<_, HouseholdKey>(sqlx::AssertSqlSafe(sel.as_str())), nos).fetch_all(c).await)?;
             out.extend(found);

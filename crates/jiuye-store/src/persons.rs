@@ -307,7 +307,7 @@ impl WriteTx {
             return Ok(Vec::new());
         }
         let placeholders: Vec<String> = (1..=bidxs.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT id_bidx, id, township_code FROM persons WHERE id_bidx IN ({})", placeholders.join(","));
+        let sql = self.dialect(format!("SELECT id_bidx, id, township_code FROM persons WHERE id_bidx IN ({})", placeholders.join(",")));
         let args: Vec<Arg> = bidxs.iter().map(|b| Arg::Bytes(b.clone())).collect();
         Ok(on_tx!(self, c => bind_args!(sqlx::query_as::<_, ExistingPerson>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(c).await)?)
     }
@@ -321,13 +321,14 @@ impl WriteTx {
         }
         let bidxs: Vec<Vec<u8>> = rows.iter().map(|(_, w)| w.id_bidx.clone()).collect();
         let existing: std::collections::HashSet<Vec<u8>> = self.existing_persons(&bidxs).await?.into_iter().map(|e| e.id_bidx).collect();
-        // Per row: id, the 19 columns, then one timestamp used for both created_at and updated_at.
-        const PER_ROW: usize = 21;
+        // Per row: id, the 19 columns, created_at and updated_at (the same time, bound twice so
+        // every placeholder is used once and in order).
+        const PER_ROW: usize = 22;
         let values: Vec<String> = (0..rows.len())
             .map(|i| {
                 let b = i * PER_ROW;
-                let cols: Vec<String> = (1..PER_ROW).map(|k| format!("${}", b + k)).collect();
-                format!("({}, 1, ${ts}, ${ts})", cols.join(", "), ts = b + PER_ROW)
+                let cols: Vec<String> = (1..=PER_ROW - 2).map(|k| format!("${}", b + k)).collect();
+                format!("({}, 1, ${}, ${})", cols.join(", "), b + PER_ROW - 1, b + PER_ROW)
             })
             .collect();
         let changed = [
@@ -357,10 +358,11 @@ impl WriteTx {
              RETURNING id_bidx",
             values.join(", ")
         );
+        let sql = self.dialect(sql);
         let returned: Vec<(Vec<u8>,)> = on_tx!(self, c => {
             let mut q = sqlx::query_as::<_, (Vec<u8>,)>(sqlx::AssertSqlSafe(sql.as_str()));
             for (id, w) in rows {
-                q = bind_write!(q.bind(*id), w).bind(now);
+                q = bind_write!(q.bind(*id), w).bind(now).bind(now);
             }
             q.fetch_all(c).await
         })
@@ -392,7 +394,7 @@ impl Store {
             f.push_raw(&format!("p.id IN ({})", ph.join(",")));
             let mut args = f.args.clone();
             args.extend(chunk.iter().map(|u| Arg::Uuid(*u)));
-            let sql = format!("SELECT p.id, p.id_enc, p.key_version FROM persons p{}", f.where_clause());
+            let sql = self.dialect(format!("SELECT p.id, p.id_enc, p.key_version FROM persons p{}", f.where_clause()));
             let rows: Vec<(Uuid, Vec<u8>, i64)> = on_db!(self.db, p => bind_args!(sqlx::query_as::<_, (Uuid, Vec<u8>, i64)>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(p).await)?;
             out.extend(rows.into_iter().map(|(id, enc, kv)| (id, (enc, kv))));
         }
