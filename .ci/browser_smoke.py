@@ -2,6 +2,7 @@
 """Headless-Chromium smoke test: log in as the seeded admin, change the initial password, open the
 person registry and check it lists masked persons. Talks WebDriver to chromedriver with the standard
 library only (no test-framework download). Usage: browser_smoke.py BASE_URL ADMIN_PASSWORD."""
+import base64
 import json
 import re
 import subprocess
@@ -23,6 +24,67 @@ def call(method, path, body=None):
         return json.loads(r.read().decode()).get("value")
 
 
+class Browser:
+    def __init__(self, sid):
+        self.sid = sid
+
+    def cmd(self, method, path, body=None):
+        return call(method, f"/session/{self.sid}{path}", body)
+
+    def go(self, url):
+        self.cmd("POST", "/url", {"url": url})
+
+    def find(self, css):
+        el = self.cmd("POST", "/element", {"using": "css selector", "value": css})
+        return list(el.values())[0]
+
+    def type_into(self, css, text):
+        self.cmd("POST", f"/element/{self.find(css)}/value", {"text": text})
+
+    def click(self, css):
+        self.cmd("POST", f"/element/{self.find(css)}/click", {})
+
+    def url(self):
+        return self.cmd("GET", "/url")
+
+    def source(self):
+        return self.cmd("GET", "/source")
+
+    def wait_for(self, part, seconds=15):
+        # A click that submits a form may return before the navigation it starts has finished.
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            ready = self.cmd("POST", "/execute/sync", {"script": "return document.readyState", "args": []})
+            if part in self.url() and ready == "complete":
+                return True
+            time.sleep(0.1)
+        return False
+
+
+def smoke(b):
+    b.go(BASE + "/login")
+    b.type_into("#login", "admin")
+    b.type_into("#password", PASSWORD)
+    b.click("#login-submit")
+    if not b.wait_for("/account/password"):
+        alert = re.findall(r'role="alert">([^<]*)<', b.source())
+        raise AssertionError(f"expected the first-login password change, got {b.url()}: {alert} {b.source()[:300]}")
+    b.type_into("#current", PASSWORD)
+    b.type_into("#new_password", NEW_PASSWORD)
+    b.type_into("#confirm", NEW_PASSWORD)
+    b.click("#password-submit")
+    assert b.wait_for("/persons"), f"expected the registry after the change, got {b.url()}"
+    page = b.source()
+    assert "人员名册" in page, "registry title missing"
+    rows = re.findall(r'<a href="/persons/[0-9a-f-]{36}">', page)
+    assert len(rows) >= 10, f"expected a page of persons, found {len(rows)}"
+    assert re.search(r"\d{3}\*{11}[\dX]{4}", page), "masked ID numbers missing"
+    assert not re.search(r"(?<![\d*])\d{17}[\dX](?![\d*])", page), "a full ID number is on the page"
+    with open("target/browser-smoke.png", "wb") as f:
+        f.write(base64.b64decode(b.cmd("GET", "/screenshot")))
+    print(f"browser smoke: logged in, changed password, registry lists {len(rows)} persons (screenshot target/browser-smoke.png)")
+
+
 def main():
     driver = subprocess.Popen(["chromedriver", f"--port={PORT}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -36,62 +98,14 @@ def main():
         caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1366,900",
-                     f"--user-data-dir={profile}"]}}}}
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1366,900", f"--user-data-dir={profile}"]}}}}
         sid = call("POST", "/session", caps)["sessionId"]
-
-        def go(url):
-            call("POST", f"/session/{sid}/url", {"url": url})
-
-        def find(css):
-            el = call("POST", f"/session/{sid}/element", {"using": "css selector", "value": css})
-            return list(el.values())[0]
-
-        def type_into(css, text):
-            call("POST", f"/session/{sid}/element/{find(css)}/value", {"text": text})
-
-        def click(css):
-            call("POST", f"/session/{sid}/element/{find(css)}/click", {})
-
-        def url():
-            return call("GET", f"/session/{sid}/url")
-
-        def source():
-            return call("GET", f"/session/{sid}/source")
-
-        def wait_for(suffix, seconds=15):
-            # A click that submits a form may return before the navigation it starts has finished.
-            deadline = time.time() + seconds
-            while time.time() < deadline:
-                if suffix in url() and call("POST", f"/session/{sid}/execute/sync", {"script": "return document.readyState", "args": []}) == "complete":
-                    return True
-                time.sleep(0.1)
-            return False
-
-        go(BASE + "/login")
-        type_into("#login", "admin")
-        type_into("#password", PASSWORD)
-        click("#login-submit")
-        if not wait_for("/account/password"):
-            err = re.findall(r"role=\"alert\">([^<]*)<", source())
-            raise AssertionError(f"expected the first-login password change, got {url()}: {err} {source()[:300]}")
-        type_into("#current", PASSWORD)
-        type_into("#new_password", NEW_PASSWORD)
-        type_into("#confirm", NEW_PASSWORD)
-        click("#password-submit")
-        assert wait_for("/persons"), f"expected the registry after the change, got {url()}"
-        page = source()
-        assert "人员名册" in page, "registry title missing"
-        rows = re.findall(r'<a href="/persons/[0-9a-f-]{36}">', page)
-        assert len(rows) >= 10, f"expected a page of persons, found {len(rows)}"
-        assert re.search(r"\d{3}\*{11}[\dX]{4}", page), "masked ID numbers missing"
-        assert not re.search(r"(?<![\d*])\d{17}[\dX](?![\d*])", page), "a full ID number is on the page"
-        shot = call("GET", f"/session/{sid}/screenshot")
-        with open("target/browser-smoke.png", "wb") as f:
-            import base64
-            f.write(base64.b64decode(shot))
-        call("DELETE", f"/session/{sid}")
-        print(f"browser smoke: logged in, changed password, registry lists {len(rows)} persons (screenshot target/browser-smoke.png)")
+        try:
+            smoke(Browser(sid))
+        finally:
+            # Close the browser even when a check fails, so no Chromium outlives the test.
+            call("DELETE", f"/session/{sid}")
     finally:
         driver.terminate()
 

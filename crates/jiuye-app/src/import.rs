@@ -11,10 +11,10 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use jiuye_domain::DomainError;
 pub use jiuye_io::Limits;
 use jiuye_io::{RawCell, RawRow, RowSink, SinkStop};
-use jiuye_store::persons::UpsertCounts;
+use jiuye_store::enterprises::EnterpriseWrite;
+use jiuye_store::persons::{PersonWrite, UpsertCounts};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -208,12 +208,6 @@ fn push_error(report: &mut ImportReport, row: u32, column: &str, reason: String)
     }
 }
 
-fn domain_errors(report: &mut ImportReport, row: u32, errs: Vec<DomainError>) {
-    for e in errs {
-        push_error(report, row, e.field, e.message);
-    }
-}
-
 impl App {
     /// Imports a file. `progress` receives the number of data rows read so far.
     /// An `Err` means the file as a whole could not be processed (nothing stored); rejected rows
@@ -264,26 +258,53 @@ impl App {
 
         let villages: HashMap<(String, String), String> =
             self.store.list_villages(None).await?.into_iter().map(|v| ((v.township_code, v.name), v.code)).collect();
+        // Stage 2 (a blocking thread): cells → domain values → sealed writes, while stage 3 (here)
+        // writes the previous batch: parsing and encryption overlap the database work.
+        let (tx_prepared, mut prepared_rx) = tokio::sync::mpsc::channel::<Prepared>(4);
+        let preparer = {
+            let (app, township) = (self.clone(), actor.scope_township().map(str::to_string));
+            tokio::task::spawn_blocking(move || {
+                let mut stage = Preparer { app, cols, villages, township, seen: HashMap::new() };
+                while let Some(msg) = rx.blocking_recv() {
+                    let Msg::Rows(rows) = msg else { continue };
+                    let out = match kind {
+                        ImportKind::Persons => stage.persons(rows),
+                        ImportKind::Enterprises => stage.enterprises(rows),
+                    };
+                    if tx_prepared.blocking_send(out?).is_err() {
+                        break;
+                    }
+                }
+                Ok::<(), AppError>(())
+            })
+        };
         let mut tx = self.store.begin_write().await?;
-        let mut seen: HashMap<Vec<u8>, u32> = HashMap::new();
         let mut counts = UpsertCounts::default();
         let mut read_error = None;
-        while let Some(msg) = rx.recv().await {
-            let Msg::Rows(rows) = msg else { continue };
-            report.rows += rows.len() as u64;
+        while let Some(batch) = prepared_rx.recv().await {
+            report.rows += batch.rows;
+            report.rejected += batch.rejected;
+            for e in batch.errors {
+                push_error(&mut report, e.row, &e.column, e.reason);
+            }
             let c = match kind {
-                ImportKind::Persons => self.import_person_batch(&mut tx, actor, &cols, rows, &villages, &mut seen, &mut report).await?,
-                ImportKind::Enterprises => self.import_enterprise_batch(&mut tx, actor, &cols, rows, &mut seen, &mut report).await?,
+                ImportKind::Persons => self.store_person_batch(&mut tx, actor, batch.persons, &mut report).await?,
+                ImportKind::Enterprises => self.store_enterprise_batch(&mut tx, actor, batch.enterprises, &mut report).await?,
             };
             counts.inserted += c.inserted;
             counts.updated += c.updated;
             counts.unchanged += c.unchanged;
             progress(report.rows);
         }
+        match preparer.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(e),
+            Err(e) => read_error = Some(format!("处理线程异常：{e}")),
+        }
         match reader.await {
             Ok(Ok(_)) => {}
-            Ok(Err(e)) => read_error = Some(e.to_string()),
-            Err(e) => read_error = Some(format!("读取线程异常：{e}")),
+            Ok(Err(e)) => read_error = read_error.or(Some(e.to_string())),
+            Err(e) => read_error = read_error.or(Some(format!("读取线程异常：{e}"))),
         }
         if let Some(e) = read_error {
             // The file broke part-way (a formula, a bad cell…): store nothing of it.
@@ -347,85 +368,20 @@ impl App {
         Ok(Columns { index })
     }
 
-    #[expect(clippy::too_many_arguments, reason = "one batch step of the import loop")]
-    async fn import_person_batch(
+    /// Stage 3 for persons: households (created when new; one of another township rejects the
+    /// row), the clerk's scope against stored persons, then the upsert.
+    async fn store_person_batch(
         &self,
         tx: &mut jiuye_store::WriteTx,
         actor: &Actor,
-        cols: &Columns,
-        rows: Vec<RawRow>,
-        villages: &HashMap<(String, String), String>,
-        seen: &mut HashMap<Vec<u8>, u32>,
+        good: Vec<PreparedPerson>,
         report: &mut ImportReport,
     ) -> AppResult<UpsertCounts> {
-        let mut good = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut cell_errors = Vec::new();
-            let mut text = |name: &str| match cell_text(name, cols.get(&row, name)) {
-                Ok(s) => s,
-                Err(reason) => {
-                    cell_errors.push((name.to_string(), reason));
-                    String::new()
-                }
-            };
-            let input = PersonInput {
-                name: text("姓名"),
-                id_number: text("公民身份号码"),
-                phone: text("联系电话"),
-                township: text("乡镇(街道)"),
-                village: text("村(社区)"),
-                household_no: text("户编号"),
-                tags: text("人员类别"),
-                education: text("学历"),
-                graduation_date: text("毕业时间"),
-                employment_status: String::new(),
-            };
-            let cell_failed = !cell_errors.is_empty();
-            for (col, reason) in cell_errors {
-                push_error(report, row.row, &col, reason);
-            }
-            let parsed = self.parse_person(&input, &|t, v| villages.get(&(t.to_string(), v.to_string())).cloned());
-            let parsed = match parsed {
-                Ok(p) if !cell_failed => p,
-                Ok(_) => {
-                    report.rejected += 1;
-                    continue;
-                }
-                Err(errs) => {
-                    // A numeric ID cell was already explained; don't add "不能为空" for it too.
-                    let errs = if cell_failed { errs.into_iter().filter(|e| e.code != "id_number.empty").collect() } else { errs };
-                    domain_errors(report, row.row, errs);
-                    report.rejected += 1;
-                    continue;
-                }
-            };
-            if let Some(t) = actor.scope_township()
-                && t != parsed.township
-            {
-                push_error(
-                    report,
-                    row.row,
-                    "乡镇(街道)",
-                    format!("只能导入本乡镇（{}）的人员", jiuye_domain::division::township_name(t).unwrap_or(t)),
-                );
-                report.rejected += 1;
-                continue;
-            }
-            let bidx = self.vault.blind("id", parsed.id.as_str());
-            if let Some(first) = seen.get(&bidx) {
-                push_error(report, row.row, "公民身份号码", format!("与第{first}行的公民身份号码重复"));
-                report.rejected += 1;
-                continue;
-            }
-            seen.insert(bidx, row.row);
-            good.push((row.row, parsed));
-        }
-        // Households of this batch, created when new; a household of another township rejects the row.
         let wanted: Vec<(String, String, Option<String>)> = {
             let mut m: HashMap<String, (String, Option<String>)> = HashMap::new();
-            for (_, p) in &good {
+            for p in &good {
                 if let Some(no) = &p.household_no {
-                    m.entry(no.clone()).or_insert((p.township.to_string(), p.village_code.clone()));
+                    m.entry(no.clone()).or_insert((p.write.township_code.clone(), p.write.village_code.clone()));
                 }
             }
             m.into_iter().map(|(no, (t, v))| (no, t, v)).collect()
@@ -439,103 +395,42 @@ impl App {
             .collect();
         // Persons already registered in another township are not moved by a clerk's import.
         let existing: HashMap<Vec<u8>, String> = if actor.scope_township().is_some() {
-            let b: Vec<Vec<u8>> = good.iter().map(|(_, p)| self.vault.blind("id", p.id.as_str())).collect();
+            let b: Vec<Vec<u8>> = good.iter().map(|p| p.write.id_bidx.clone()).collect();
             tx.existing_persons(&b).await?.into_iter().map(|e| (e.id_bidx, e.township_code)).collect()
         } else {
             HashMap::new()
         };
         let mut writes = Vec::with_capacity(good.len());
-        for (rownum, p) in good {
-            let hh = match &p.household_no {
-                Some(no) => match households.get(no) {
-                    Some((id, t)) if t == p.township => Some(*id),
+        for mut p in good {
+            if let Some(no) = &p.household_no {
+                match households.get(no) {
+                    Some((id, t)) if *t == p.write.township_code => p.write.household_id = Some(*id),
                     _ => {
-                        push_error(report, rownum, "户编号", "该户编号属于其他乡镇，请核对".into());
+                        push_error(report, p.row, "户编号", "该户编号属于其他乡镇，请核对".into());
                         report.rejected += 1;
                         continue;
                     }
-                },
-                None => None,
-            };
-            let w = self.seal_person(&p, hh)?;
-            if existing.get(&w.id_bidx).is_some_and(|t| t != p.township) {
-                push_error(report, rownum, "公民身份号码", "该人员已在其他乡镇登记，请联系区人社局办理迁移".into());
+                }
+            }
+            if existing.get(&p.write.id_bidx).is_some_and(|t| *t != p.write.township_code) {
+                push_error(report, p.row, "公民身份号码", "该人员已在其他乡镇登记，请联系区人社局办理迁移".into());
                 report.rejected += 1;
                 continue;
             }
-            writes.push((self.new_id(), w));
+            writes.push((self.new_id(), p.write));
         }
         report.accepted += writes.len() as u64;
         Ok(tx.upsert_persons(&writes, self.now()).await?)
     }
 
-    async fn import_enterprise_batch(
+    /// Stage 3 for enterprises: the clerk's scope against stored enterprises, then the upsert.
+    async fn store_enterprise_batch(
         &self,
         tx: &mut jiuye_store::WriteTx,
         actor: &Actor,
-        cols: &Columns,
-        rows: Vec<RawRow>,
-        seen: &mut HashMap<Vec<u8>, u32>,
+        good: Vec<(u32, EnterpriseWrite)>,
         report: &mut ImportReport,
     ) -> AppResult<UpsertCounts> {
-        let mut good = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut cell_errors = Vec::new();
-            let mut text = |name: &str| match cell_text(name, cols.get(&row, name)) {
-                Ok(s) => s,
-                Err(reason) => {
-                    cell_errors.push((name.to_string(), reason));
-                    String::new()
-                }
-            };
-            let input = EnterpriseInput {
-                name: text("单位名称"),
-                credit_code: text("统一社会信用代码"),
-                township: text("乡镇(街道)"),
-                industry: text("行业"),
-                staff: text("从业人数"),
-                insured: text("参保人数"),
-                revenue_wan: text("营业收入(万元)"),
-                contact_name: text("联系人"),
-                contact_phone: text("联系电话"),
-            };
-            let cell_failed = !cell_errors.is_empty();
-            for (col, reason) in cell_errors {
-                push_error(report, row.row, &col, reason);
-            }
-            let w = match self.parse_enterprise(&input) {
-                Ok(w) if !cell_failed => w,
-                Ok(_) => {
-                    report.rejected += 1;
-                    continue;
-                }
-                Err(errs) => {
-                    domain_errors(report, row.row, errs);
-                    report.rejected += 1;
-                    continue;
-                }
-            };
-            if let Some(t) = actor.scope_township()
-                && t != w.township_code
-            {
-                push_error(
-                    report,
-                    row.row,
-                    "乡镇(街道)",
-                    format!("只能导入本乡镇（{}）的企业", jiuye_domain::division::township_name(t).unwrap_or(t)),
-                );
-                report.rejected += 1;
-                continue;
-            }
-            let key = w.credit_code.as_bytes().to_vec();
-            if let Some(first) = seen.get(&key) {
-                push_error(report, row.row, "统一社会信用代码", format!("与第{first}行的统一社会信用代码重复"));
-                report.rejected += 1;
-                continue;
-            }
-            seen.insert(key, row.row);
-            good.push((row.row, w));
-        }
         let existing: HashMap<String, String> = if actor.scope_township().is_some() {
             let codes: Vec<String> = good.iter().map(|(_, w)| w.credit_code.clone()).collect();
             tx.existing_enterprises(&codes).await?.into_iter().map(|e| (e.credit_code, e.township_code)).collect()
@@ -553,6 +448,167 @@ impl App {
         }
         report.accepted += writes.len() as u64;
         Ok(tx.upsert_enterprises(&writes, self.now()).await?)
+    }
+}
+
+/// A person row that passed every check that needs no database, sealed and ready to store.
+struct PreparedPerson {
+    row: u32,
+    household_no: Option<String>,
+    write: PersonWrite,
+}
+
+/// One batch out of stage 2.
+#[derive(Default)]
+struct Prepared {
+    rows: u64,
+    rejected: u64,
+    errors: Vec<RowError>,
+    persons: Vec<PreparedPerson>,
+    enterprises: Vec<(u32, EnterpriseWrite)>,
+}
+
+impl Prepared {
+    fn error(&mut self, row: u32, column: &str, reason: String) {
+        if self.errors.len() < MAX_ERRORS {
+            self.errors.push(RowError { row, column: column.to_string(), reason });
+        }
+    }
+}
+
+/// Stage 2: the pure part of the import, run on its own thread.
+struct Preparer {
+    app: App,
+    cols: Columns,
+    villages: HashMap<(String, String), String>,
+    /// The clerk's township, when the importer is a clerk.
+    township: Option<String>,
+    /// First row of every ID number / credit code seen, for duplicates within the file.
+    seen: HashMap<Vec<u8>, u32>,
+}
+
+impl Preparer {
+    /// Reads the cells of a row as text; a cell that cannot be text is reported.
+    fn texts<'a>(&self, row: &RawRow, names: &[&'a str], out: &mut Prepared) -> Option<HashMap<&'a str, String>> {
+        let mut m = HashMap::with_capacity(names.len());
+        let mut ok = true;
+        for name in names {
+            match cell_text(name, self.cols.get(row, name)) {
+                Ok(s) => {
+                    m.insert(*name, s);
+                }
+                Err(reason) => {
+                    out.error(row.row, name, reason);
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            out.rejected += 1;
+        }
+        ok.then_some(m)
+    }
+
+    fn scope_error(&self, township: &str, what: &str, row: u32, out: &mut Prepared) -> bool {
+        match &self.township {
+            Some(t) if t != township => {
+                out.error(
+                    row,
+                    "乡镇(街道)",
+                    format!("只能导入本乡镇（{}）的{what}", jiuye_domain::division::township_name(t).unwrap_or(t)),
+                );
+                out.rejected += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn duplicate(&mut self, key: Vec<u8>, row: u32, column: &str, out: &mut Prepared) -> bool {
+        if let Some(first) = self.seen.get(&key) {
+            out.error(row, column, format!("与第{first}行的{column}重复"));
+            out.rejected += 1;
+            return true;
+        }
+        self.seen.insert(key, row);
+        false
+    }
+
+    fn persons(&mut self, rows: Vec<RawRow>) -> AppResult<Prepared> {
+        let mut out = Prepared { rows: rows.len() as u64, ..Default::default() };
+        for row in rows {
+            let Some(mut t) = self.texts(&row, &PERSON_HEADERS, &mut out) else { continue };
+            let mut take = |k: &str| t.remove(k).unwrap_or_default();
+            let input = PersonInput {
+                name: take("姓名"),
+                id_number: take("公民身份号码"),
+                phone: take("联系电话"),
+                township: take("乡镇(街道)"),
+                village: take("村(社区)"),
+                household_no: take("户编号"),
+                tags: take("人员类别"),
+                education: take("学历"),
+                graduation_date: take("毕业时间"),
+                employment_status: String::new(),
+            };
+            let villages = &self.villages;
+            let parsed = match self.app.parse_person(&input, &|t, v| villages.get(&(t.to_string(), v.to_string())).cloned()) {
+                Ok(p) => p,
+                Err(errs) => {
+                    for e in errs {
+                        out.error(row.row, e.field, e.message);
+                    }
+                    out.rejected += 1;
+                    continue;
+                }
+            };
+            if self.scope_error(parsed.township, "人员", row.row, &mut out) {
+                continue;
+            }
+            let write = self.app.seal_person(&parsed, None)?;
+            if self.duplicate(write.id_bidx.clone(), row.row, "公民身份号码", &mut out) {
+                continue;
+            }
+            out.persons.push(PreparedPerson { row: row.row, household_no: parsed.household_no, write });
+        }
+        Ok(out)
+    }
+
+    fn enterprises(&mut self, rows: Vec<RawRow>) -> AppResult<Prepared> {
+        let mut out = Prepared { rows: rows.len() as u64, ..Default::default() };
+        for row in rows {
+            let Some(mut t) = self.texts(&row, &ENTERPRISE_HEADERS, &mut out) else { continue };
+            let mut take = |k: &str| t.remove(k).unwrap_or_default();
+            let input = EnterpriseInput {
+                name: take("单位名称"),
+                credit_code: take("统一社会信用代码"),
+                township: take("乡镇(街道)"),
+                industry: take("行业"),
+                staff: take("从业人数"),
+                insured: take("参保人数"),
+                revenue_wan: take("营业收入(万元)"),
+                contact_name: take("联系人"),
+                contact_phone: take("联系电话"),
+            };
+            let w = match self.app.parse_enterprise(&input) {
+                Ok(w) => w,
+                Err(errs) => {
+                    for e in errs {
+                        out.error(row.row, e.field, e.message);
+                    }
+                    out.rejected += 1;
+                    continue;
+                }
+            };
+            if self.scope_error(&w.township_code, "企业", row.row, &mut out) {
+                continue;
+            }
+            if self.duplicate(w.credit_code.as_bytes().to_vec(), row.row, "统一社会信用代码", &mut out) {
+                continue;
+            }
+            out.enterprises.push((row.row, w));
+        }
+        Ok(out)
     }
 }
 

@@ -25,6 +25,34 @@ pub struct Vault {
     mac_key: [u8; 32],
     enc_keys: BTreeMap<i64, [u8; 32]>,
     current: i64,
+    nonces: NonceSource,
+}
+
+/// GCM nonces by the deterministic construction of NIST SP 800-38D §8.2.1: a random 64-bit field
+/// fixed per vault instance and a 32-bit invocation counter, so sealing needs no system call per
+/// value. A nonce never repeats under one key: the counter does not wrap (a fresh random field is
+/// drawn when it would), and two instances share a field with probability 2^-64.
+struct NonceSource {
+    state: std::sync::Mutex<([u8; 8], u32)>,
+}
+
+impl NonceSource {
+    fn new() -> Result<Self, VaultError> {
+        Ok(Self { state: std::sync::Mutex::new((random_bytes()?, 0)) })
+    }
+
+    fn next(&self) -> Result<[u8; 12], VaultError> {
+        let mut s = self.state.lock().map_err(|_| VaultError::Random)?;
+        if s.1 == u32::MAX {
+            *s = (random_bytes()?, 0);
+        }
+        s.1 += 1;
+        let mut n = [0u8; 12];
+        let (field, counter) = n.split_at_mut(8);
+        field.copy_from_slice(&s.0);
+        counter.copy_from_slice(&s.1.to_be_bytes());
+        Ok(n)
+    }
 }
 
 // Keys never reach a log line.
@@ -48,7 +76,7 @@ fn parse_hex32(s: &str) -> Result<[u8; 32], VaultError> {
 impl Vault {
     /// Fresh random keys (version 1).
     pub fn generate() -> Result<Self, VaultError> {
-        Ok(Self { mac_key: random_bytes()?, enc_keys: BTreeMap::from([(1, random_bytes()?)]), current: 1 })
+        Ok(Self { mac_key: random_bytes()?, enc_keys: BTreeMap::from([(1, random_bytes()?)]), current: 1, nonces: NonceSource::new()? })
     }
 
     /// Parses the key file format: `mac = HEX`, `enc.N = HEX` lines, `current = N`.
@@ -75,7 +103,7 @@ impl Vault {
         if !enc.contains_key(&current) {
             return Err(VaultError::KeyFile(format!("当前密钥版本 {current} 不存在")));
         }
-        Ok(Self { mac_key, enc_keys: enc, current })
+        Ok(Self { mac_key, enc_keys: enc, current, nonces: NonceSource::new()? })
     }
 
     pub fn to_file_text(&self) -> String {
@@ -128,7 +156,7 @@ impl Vault {
     pub fn seal(&self, plaintext: &str) -> Result<Vec<u8>, VaultError> {
         let key = self.enc_keys.get(&self.current).ok_or(VaultError::Decrypt(self.current))?;
         let cipher = Aes256Gcm::new(key.into());
-        let nonce_bytes: [u8; 12] = random_bytes()?;
+        let nonce_bytes = self.nonces.next()?;
         let nonce = Nonce::from(nonce_bytes);
         let ct = cipher.encrypt(&nonce, plaintext.as_bytes()).map_err(|_| VaultError::Decrypt(self.current))?;
         let mut out = Vec::with_capacity(12 + ct.len());
@@ -178,6 +206,16 @@ mod tests {
         let reparsed = Vault::parse(&v.to_file_text()).unwrap();
         assert_eq!(reparsed.open(&old, 1).unwrap(), "11010519491231002X");
         assert_eq!(reparsed.blind("id", "x"), v.blind("id", "x"));
+    }
+
+    #[test]
+    fn nonces_never_repeat_within_an_instance() {
+        let v = Vault::generate().unwrap();
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..10_000 {
+            let sealed = v.seal("x").unwrap();
+            assert!(seen.insert(sealed[..12].to_vec()));
+        }
     }
 
     #[test]

@@ -231,9 +231,6 @@ impl WriteTx {
         if rows.is_empty() {
             return Ok(UpsertCounts::default());
         }
-        let codes: Vec<String> = rows.iter().map(|(_, w)| w.credit_code.clone()).collect();
-        let existing: std::collections::HashSet<String> =
-            self.existing_enterprises(&codes).await?.into_iter().map(|e| e.credit_code).collect();
         const PER_ROW: usize = 17;
         let values: Vec<String> = (0..rows.len())
             .map(|i| {
@@ -256,23 +253,23 @@ impl WriteTx {
                 contact_phone_bidx = excluded.contact_phone_bidx, contact_phone_enc = excluded.contact_phone_enc,
                 contact_phone_masked = excluded.contact_phone_masked, version = enterprises.version + 1, updated_at = excluded.updated_at
              WHERE {changed}
-             RETURNING credit_code",
+             RETURNING version",
             values.join(", ")
         );
         let sql = self.dialect(sql);
-        let returned: Vec<(String,)> = on_tx!(self, c => {
-            let mut q = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(sql.as_str()));
+        let returned: Vec<(i64,)> = on_tx!(self, c => {
+            let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql.as_str()));
             for (id, w) in rows {
                 q = bind_write!(q.bind(*id), w).bind(now).bind(now);
             }
             q.fetch_all(c).await
         })?;
         let mut counts = UpsertCounts::default();
-        for (code,) in &returned {
-            if existing.contains(code) {
-                counts.updated += 1;
-            } else {
+        for (version,) in &returned {
+            if *version == 1 {
                 counts.inserted += 1;
+            } else {
+                counts.updated += 1;
             }
         }
         counts.unchanged = rows.len() as u64 - returned.len() as u64;

@@ -319,8 +319,6 @@ impl WriteTx {
         if rows.is_empty() {
             return Ok(UpsertCounts::default());
         }
-        let bidxs: Vec<Vec<u8>> = rows.iter().map(|(_, w)| w.id_bidx.clone()).collect();
-        let existing: std::collections::HashSet<Vec<u8>> = self.existing_persons(&bidxs).await?.into_iter().map(|e| e.id_bidx).collect();
         // Per row: id, the 19 columns, created_at and updated_at (the same time, bound twice so
         // every placeholder is used once and in order).
         const PER_ROW: usize = 22;
@@ -355,12 +353,14 @@ impl WriteTx {
                 household_id = excluded.household_id, tags = excluded.tags, education = excluded.education,
                 graduation_date = excluded.graduation_date, version = persons.version + 1, updated_at = excluded.updated_at
              WHERE {changed}
-             RETURNING id_bidx",
+             RETURNING version",
             values.join(", ")
         );
         let sql = self.dialect(sql);
-        let returned: Vec<(Vec<u8>,)> = on_tx!(self, c => {
-            let mut q = sqlx::query_as::<_, (Vec<u8>,)>(sqlx::AssertSqlSafe(sql.as_str()));
+        // A new row comes back with version 1, an updated one with its incremented version; an
+        // identical row does not come back at all.
+        let returned: Vec<(i64,)> = on_tx!(self, c => {
+            let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql.as_str()));
             for (id, w) in rows {
                 q = bind_write!(q.bind(*id), w).bind(now).bind(now);
             }
@@ -368,11 +368,11 @@ impl WriteTx {
         })
         .map_err(|e| map_unique(e, "公民身份号码"))?;
         let mut counts = UpsertCounts::default();
-        for (b,) in &returned {
-            if existing.contains(b) {
-                counts.updated += 1;
-            } else {
+        for (version,) in &returned {
+            if *version == 1 {
                 counts.inserted += 1;
+            } else {
+                counts.updated += 1;
             }
         }
         counts.unchanged = rows.len() as u64 - returned.len() as u64;
