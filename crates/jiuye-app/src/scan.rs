@@ -176,6 +176,20 @@ impl App {
 
     /// Runs the scan in the actor's scope. `progress` receives the number of persons loaded.
     pub async fn scan_registry(&self, actor: &Actor, req: &ScanRequest, progress: &mut (dyn FnMut(u64) + Send)) -> AppResult<ScanReport> {
+        let report = self.scan_with(&self.rules.clone(), actor, req, progress).await?;
+        self.store
+            .audit_only(self.audit_entry(actor, "policy.scan", "registry", None, "ok", json!({"program": req.program, "as_of": report.as_of.to_string(), "township": req.township, "hits": report.hits.len(), "ruleset": report.ruleset_version})))
+            .await?;
+        Ok(report)
+    }
+
+    async fn scan_with(
+        &self,
+        rules: &jiuye_rules::Ruleset,
+        actor: &Actor,
+        req: &ScanRequest,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> AppResult<ScanReport> {
         if !matches!(
             actor.role,
             jiuye_domain::Role::Admin | jiuye_domain::Role::BureauStaff | jiuye_domain::Role::TownshipClerk | jiuye_domain::Role::Leader
@@ -184,8 +198,8 @@ impl App {
         }
         let as_of = self.policy_date(req.as_of);
         let programs: Vec<&Program> = match &req.program {
-            Some(p) => vec![self.rules.program(p).ok_or(AppError::NotFound)?],
-            None => self.rules.programs().iter().collect(),
+            Some(p) => vec![rules.program(p).ok_or(AppError::NotFound)?],
+            None => rules.programs().iter().collect(),
         };
         let township = match &req.township {
             Some(t) if !t.is_empty() => {
@@ -225,7 +239,7 @@ impl App {
                 });
                 continue;
             };
-            let r = self.rules.scan(p.id, &s.columns, as_of).map_err(|e| AppError::Internal(e.to_string()))?;
+            let r = rules.scan(p.id, &s.columns, as_of).map_err(|e| AppError::Internal(e.to_string()))?;
             let mut by_township: BTreeMap<String, (usize, Decimal)> = BTreeMap::new();
             for (i, d) in r.decisions.iter().enumerate() {
                 if *d == Outcome::Eligible {
@@ -291,18 +305,14 @@ impl App {
                 skipped: None,
             });
         }
-        let report = ScanReport {
+        Ok(ScanReport {
             as_of,
-            ruleset_version: self.rules.version().to_string(),
+            ruleset_version: rules.version().to_string(),
             persons: persons.as_ref().map(|s| s.ids.len()).unwrap_or(0),
             enterprises: enterprises.as_ref().map(|s| s.ids.len()).unwrap_or(0),
             programs: summaries,
             hits,
-        };
-        self.store
-            .audit_only(self.audit_entry(actor, "policy.scan", "registry", None, "ok", json!({"program": req.program, "as_of": as_of.to_string(), "township": township, "hits": report.hits.len(), "ruleset": report.ruleset_version})))
-            .await?;
-        Ok(report)
+        })
     }
 }
 
@@ -353,5 +363,107 @@ impl App {
             ))
             .await?;
         Ok(n)
+    }
+}
+
+/// One program before and after a what-if change.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProgramDelta {
+    pub program: &'static str,
+    pub name: &'static str,
+    pub measure: &'static str,
+    pub amount_kind: Option<&'static str>,
+    pub eligible_before: usize,
+    pub eligible_after: usize,
+    pub amount_before_yuan: String,
+    pub amount_after_yuan: String,
+    /// Eligible counts by township code: (before, after).
+    pub by_township: BTreeMap<String, (usize, usize)>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Simulation {
+    pub as_of: Date,
+    pub changes: Vec<String>,
+    pub ruleset_before: String,
+    pub ruleset_after: String,
+    pub programs: Vec<ProgramDelta>,
+    /// Subjects newly eligible under the change.
+    pub entering: Vec<Hit>,
+    /// Subjects no longer eligible under the change.
+    pub leaving: Vec<Hit>,
+}
+
+impl App {
+    /// What-if on the live registry: the same scan under the current parameters and under the
+    /// parameters with `changes` applied (`PARAM=VALUE[@FROM..TO]`), and the difference. Nothing
+    /// is stored; running it is audited.
+    pub async fn simulate(
+        &self,
+        actor: &Actor,
+        req: &ScanRequest,
+        changes: &[String],
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> AppResult<Simulation> {
+        if changes.is_empty() {
+            return Err(AppError::BadInput("请至少给出一项参数调整，如 hire_unemployed.amount_yuan=1500".into()));
+        }
+        let mut after_rules = (*self.rules).clone();
+        for c in changes {
+            after_rules.set_param(c).map_err(|e| AppError::BadInput(e.to_string()))?;
+        }
+        let before = self.scan_with(&self.rules.clone(), actor, req, progress).await?;
+        let after = self.scan_with(&after_rules, actor, req, &mut |_| {}).await?;
+        let key = |h: &Hit| (h.program, h.subject_id);
+        let before_set: std::collections::HashSet<_> = before.hits.iter().filter(|h| h.eligible).map(key).collect();
+        let after_set: std::collections::HashSet<_> = after.hits.iter().filter(|h| h.eligible).map(key).collect();
+        let entering: Vec<Hit> = after.hits.iter().filter(|h| h.eligible && !before_set.contains(&key(h))).cloned().collect();
+        let leaving: Vec<Hit> = before.hits.iter().filter(|h| h.eligible && !after_set.contains(&key(h))).cloned().collect();
+        let programs = before
+            .programs
+            .iter()
+            .zip(after.programs.iter())
+            .filter(|(b, _)| b.skipped.is_none())
+            .map(|(b, a)| {
+                let mut by_township: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+                for (t, (n, _)) in &b.by_township {
+                    by_township.entry(t.clone()).or_default().0 = *n;
+                }
+                for (t, (n, _)) in &a.by_township {
+                    by_township.entry(t.clone()).or_default().1 = *n;
+                }
+                ProgramDelta {
+                    program: b.program,
+                    name: b.name,
+                    measure: b.measure,
+                    amount_kind: b.amount_kind,
+                    eligible_before: b.eligible,
+                    eligible_after: a.eligible,
+                    amount_before_yuan: b.total_amount_yuan.clone(),
+                    amount_after_yuan: a.total_amount_yuan.clone(),
+                    by_township,
+                }
+            })
+            .collect();
+        let sim = Simulation {
+            as_of: before.as_of,
+            changes: changes.to_vec(),
+            ruleset_before: before.ruleset_version,
+            ruleset_after: after.ruleset_version,
+            programs,
+            entering,
+            leaving,
+        };
+        self.store
+            .audit_only(self.audit_entry(
+                actor,
+                "policy.simulate",
+                "registry",
+                None,
+                "ok",
+                json!({"changes": changes, "as_of": sim.as_of.to_string(), "entering": sim.entering.len(), "leaving": sim.leaving.len()}),
+            ))
+            .await?;
+        Ok(sim)
     }
 }

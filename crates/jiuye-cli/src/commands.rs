@@ -198,6 +198,46 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Simulate { sets, program, as_of, township, format } => {
+            let app = open(&settings, false).await?;
+            let req = jiuye_app::scan::ScanRequest { program, as_of: parse_date(as_of.as_deref())?, township };
+            let sim = app.simulate(&Actor::cli(), &req, &sets, &mut |_| {}).await?;
+            if format == Format::Json {
+                print(&serde_json::to_string(&sim)?);
+            } else {
+                print(&format!(
+                    "模拟：{}（评估日期 {}；规则集 {} → {}）",
+                    sim.changes.join("，"),
+                    sim.as_of,
+                    sim.ruleset_before,
+                    sim.ruleset_after
+                ));
+                for p in &sim.programs {
+                    if p.eligible_before != p.eligible_after || p.amount_before_yuan != p.amount_after_yuan {
+                        print(&format!(
+                            "  {:<28} {:<8} 符合 {} → {}，金额 {} → {} 元{}",
+                            p.program,
+                            p.measure,
+                            p.eligible_before,
+                            p.eligible_after,
+                            p.amount_before_yuan,
+                            p.amount_after_yuan,
+                            if p.amount_kind == Some("贷款额度上限") { "（贷款额度）" } else { "" }
+                        ));
+                        for (t, (b, a)) in p.by_township.iter().filter(|(_, (b, a))| b != a) {
+                            print(&format!("      {} {b} → {a}", jiuye_domain::division::township_name(t).unwrap_or(t)));
+                        }
+                    }
+                }
+                print(&format!("新增符合 {} 人次，不再符合 {} 人次", sim.entering.len(), sim.leaving.len()));
+                for h in sim.entering.iter().take(20) {
+                    print(&format!("  + {} {} {} {}", h.program, h.name, h.identifier, h.township_name));
+                }
+                for h in sim.leaving.iter().take(20) {
+                    print(&format!("  - {} {} {} {}", h.program, h.name, h.identifier, h.township_name));
+                }
+            }
+        }
         Command::Config { action: ConfigAction::Show } => print(&format!("{settings:#?}")),
         Command::Config { action: ConfigAction::PrintDefault } => print(crate::settings::DEFAULT_TOML),
     }

@@ -96,6 +96,20 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// What-if: beneficiaries and cost before and after changing parameters, on the live registry.
+    Simulate {
+        /// PARAM=VALUE or PARAM=VALUE@FROM..TO (repeatable), e.g. startup_loan.ceiling_yuan=200000.
+        #[arg(long = "set", required = true)]
+        sets: Vec<String>,
+        #[arg(long)]
+        program: Option<String>,
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        township: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Configuration.
     Config {
         #[command(subcommand)]

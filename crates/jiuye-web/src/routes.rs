@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/policy", get(policy::list))
         .route("/policy/{id}", get(policy::detail).post(policy::explain))
         .route("/scan", get(policy::scan))
+        .route("/simulate", get(policy::simulate_form).post(policy::simulate))
         // administration
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{login}/{action}", post(admin::user_action))

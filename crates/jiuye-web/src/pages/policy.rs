@@ -219,3 +219,79 @@ pub async fn scan(State(s): State<AppState>, staff: crate::auth::Staff, Query(q)
     }
     .into_response())
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "simulate.html")]
+struct SimulatePage {
+    nav: Option<Nav>,
+    csrf: String,
+    programs: Vec<super::Opt>,
+    sets: String,
+    as_of: String,
+    errors: Vec<String>,
+    sim: Option<jiuye_app::scan::Simulation>,
+}
+
+pub async fn simulate_form(State(s): State<AppState>, staff: crate::auth::Staff) -> Result<Response, PageError> {
+    if !staff.actor().role.can_read_persons() {
+        return Err(staff.err(AppError::Forbidden("当前角色不能运行政策模拟")));
+    }
+    Ok(SimulatePage {
+        nav: Nav::of(&staff),
+        csrf: staff.user.csrf.clone(),
+        programs: super::opts(s.app.rules.programs().iter().map(|p| (p.id, p.name)), ""),
+        sets: String::new(),
+        as_of: String::new(),
+        errors: Vec::new(),
+        sim: None,
+    }
+    .into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct SimulateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    sets: String,
+    #[serde(default)]
+    program: String,
+    #[serde(default)]
+    as_of: String,
+}
+
+pub async fn simulate(State(s): State<AppState>, staff: crate::auth::Staff, Form(f): Form<SimulateForm>) -> Result<Response, PageError> {
+    staff.check_csrf(&f.csrf)?;
+    if !staff.actor().role.can_read_persons() {
+        return Err(staff.err(AppError::Forbidden("当前角色不能运行政策模拟")));
+    }
+    let changes: Vec<String> = f.sets.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+    let mut errors = Vec::new();
+    let mut sim = None;
+    match parse_as_of(&f.as_of) {
+        Err(e) => errors.push(e.to_string()),
+        Ok(as_of) => {
+            let req = jiuye_app::scan::ScanRequest { program: Some(f.program.clone()).filter(|p| !p.is_empty()), as_of, township: None };
+            match s.app.simulate(staff.actor(), &req, &changes, &mut |_| {}).await {
+                Ok(r) => sim = Some(r),
+                Err(AppError::BadInput(m)) => errors.push(m),
+                Err(AppError::Validation(errs)) => errors.extend(errs.iter().map(|e| e.to_string())),
+                Err(e) => return Err(staff.err(e)),
+            }
+        }
+    }
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((
+        status,
+        SimulatePage {
+            nav: Nav::of(&staff),
+            csrf: staff.user.csrf.clone(),
+            programs: super::opts(s.app.rules.programs().iter().map(|p| (p.id, p.name)), &f.program),
+            sets: f.sets,
+            as_of: f.as_of,
+            errors,
+            sim,
+        },
+    )
+        .into_response())
+}

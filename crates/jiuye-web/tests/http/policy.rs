@@ -54,3 +54,20 @@ async fn the_catalogue_lists_every_program_with_its_measure_and_the_page_explain
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("实际2个月 ✘"), "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_simulation_compares_beneficiaries_and_cost_before_and_after() {
+    let t = TestApp::new().await;
+    let mut c = t.logged_in("staff", jiuye_domain::Role::BureauStaff, None).await;
+    let mut f = crate::support::person_fields(5, "退役甲", "130527100");
+    f.retain(|(k, _)| k != "tags");
+    f.push(("tags".into(), "退役军人".into()));
+    c.post("/persons", &crate::support::as_refs(&f)).await;
+    let r =
+        c.post("/simulate", &[("sets", "startup_loan.ceiling_yuan=200000"), ("program", "startup_loan"), ("as_of", "2020-06-30")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("150000.00 → 200000.00"), "{}", r.body);
+    let r = c.post("/simulate", &[("sets", "no.such_param=1"), ("as_of", "2020-06-30")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(t.audit_count("policy.simulate").await, 1);
+}
