@@ -86,6 +86,26 @@ struct Subjects {
     columns: FactColumns,
 }
 
+impl Subjects {
+    /// The hit for subject `i` of a program's scan.
+    fn hit(&self, p: &Program, i: usize, eligible: bool, amount_yuan: Option<String>, failed_condition: Option<&'static str>) -> Hit {
+        let (township_code, township_name) = self.townships.get(i).cloned().unwrap_or_default();
+        Hit {
+            program: p.id,
+            program_name: p.name,
+            subject_kind: if p.applicant == Applicant::Person { "person" } else { "enterprise" },
+            subject_id: self.ids.get(i).copied().unwrap_or_default(),
+            name: self.names.get(i).cloned().unwrap_or_default(),
+            identifier: self.identifiers.get(i).cloned().unwrap_or_default(),
+            township_code,
+            township_name,
+            eligible,
+            amount_yuan,
+            failed_condition,
+        }
+    }
+}
+
 fn yuan(d: Decimal) -> String {
     jiuye_rules::yuan_string(d)
 }
@@ -244,41 +264,16 @@ impl App {
             for (i, d) in r.decisions.iter().enumerate() {
                 if *d == Outcome::Eligible {
                     let amount = r.amounts.get(i).copied().flatten();
-                    let (code, tname) = s.townships.get(i).cloned().unwrap_or_default();
-                    let e = by_township.entry(code.clone()).or_insert((0, Decimal::ZERO));
+                    let hit = s.hit(p, i, true, amount.map(yuan), None);
+                    let e = by_township.entry(hit.township_code.clone()).or_insert((0, Decimal::ZERO));
                     e.0 += 1;
                     e.1 += amount.unwrap_or(Decimal::ZERO);
-                    hits.push(Hit {
-                        program: p.id,
-                        program_name: p.name,
-                        subject_kind: if p.applicant == Applicant::Person { "person" } else { "enterprise" },
-                        subject_id: s.ids.get(i).copied().unwrap_or_default(),
-                        name: s.names.get(i).cloned().unwrap_or_default(),
-                        identifier: s.identifiers.get(i).cloned().unwrap_or_default(),
-                        township_code: code,
-                        township_name: tname,
-                        eligible: true,
-                        amount_yuan: amount.map(yuan),
-                        failed_condition: None,
-                    });
+                    hits.push(hit);
                 }
             }
             let close: Vec<usize> = r.one_condition_short().collect();
             for &i in &close {
-                let (code, tname) = s.townships.get(i).cloned().unwrap_or_default();
-                hits.push(Hit {
-                    program: p.id,
-                    program_name: p.name,
-                    subject_kind: if p.applicant == Applicant::Person { "person" } else { "enterprise" },
-                    subject_id: s.ids.get(i).copied().unwrap_or_default(),
-                    name: s.names.get(i).cloned().unwrap_or_default(),
-                    identifier: s.identifiers.get(i).cloned().unwrap_or_default(),
-                    township_code: code,
-                    township_name: tname,
-                    eligible: false,
-                    amount_yuan: None,
-                    failed_condition: r.failed_conditions(i).first().copied(),
-                });
+                hits.push(s.hit(p, i, false, None, r.failed_conditions(i).first().copied()));
             }
             let mut unknown: Vec<(&'static str, usize)> = r
                 .condition_ids

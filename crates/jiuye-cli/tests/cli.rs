@@ -159,13 +159,31 @@ fn scan_and_simulate_run_on_the_demo_registry() {
     let url = db(dir.path());
     assert!(jiuye(dir.path(), &["--database", &url, "demo", "--persons", "300", "--no-serve"]).status.success());
     let out_xlsx = dir.path().join("scan.xlsx");
-    let scan = jiuye(dir.path(), &["--database", &url, "scan", "--as-of", "2020-06-30", "--format", "json", "--output", out_xlsx.to_str().unwrap()]);
+    let scan = jiuye(
+        dir.path(),
+        &["--database", &url, "scan", "--as-of", "2020-06-30", "--format", "json", "--output", out_xlsx.to_str().unwrap()],
+    );
     assert!(scan.status.success(), "{}", String::from_utf8_lossy(&scan.stderr));
     let v: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
     assert_eq!(v["persons"], 300);
     assert_eq!(v["programs"].as_array().unwrap().len(), 22);
     assert!(std::fs::metadata(&out_xlsx).unwrap().len() > 0);
-    let sim = jiuye(dir.path(), &["--database", &url, "simulate", "--set", "startup_loan.ceiling_yuan=200000", "--program", "startup_loan", "--as-of", "2020-06-30", "--format", "json"]);
+    let sim = jiuye(
+        dir.path(),
+        &[
+            "--database",
+            &url,
+            "simulate",
+            "--set",
+            "startup_loan.ceiling_yuan=200000",
+            "--program",
+            "startup_loan",
+            "--as-of",
+            "2020-06-30",
+            "--format",
+            "json",
+        ],
+    );
     assert!(sim.status.success(), "{}", String::from_utf8_lossy(&sim.stderr));
     let v: serde_json::Value = serde_json::from_slice(&sim.stdout).unwrap();
     let p = &v["programs"][0];

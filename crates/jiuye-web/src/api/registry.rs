@@ -17,6 +17,7 @@ use super::Body;
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
+use crate::pages::enterprises::{ListParams, filter_of};
 
 #[derive(serde::Deserialize)]
 pub struct Paging {
@@ -164,39 +165,14 @@ pub async fn get_household(State(s): State<AppState>, user: ApiUser, Path(id): P
     Ok(Json(v))
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct EnterpriseParams {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    credit_code: String,
-    #[serde(default)]
-    township: String,
-    #[serde(default)]
-    size_class: String,
-    #[serde(default)]
-    industry: String,
-}
-
 pub async fn list_enterprises(
     State(s): State<AppState>,
     user: ApiUser,
-    Query(q): Query<EnterpriseParams>,
+    Query(q): Query<ListParams>,
     Query(p): Query<Paging>,
 ) -> Result<Json<Value>, ApiError> {
     let (pg, page, per) = page(&p);
-    let n = |s: &str| Some(jiuye_domain::normalize::normalize(s)).filter(|v| !v.is_empty());
-    let f = jiuye_store::enterprises::EnterpriseFilter {
-        name_prefix: n(&q.name),
-        credit_code: n(&q.credit_code).map(|c| c.to_ascii_uppercase()),
-        township_code: if q.township.is_empty() {
-            None
-        } else {
-            Some(jiuye_domain::division::parse_township(&q.township).map_err(|e| user.err(AppError::Validation(vec![e])))?.to_string())
-        },
-        industry: n(&q.industry),
-        size_class: n(&q.size_class),
-    };
+    let f = filter_of(&q).map_err(|e| user.err(e))?;
     let (rows, total) = s.app.list_enterprises(user.actor(), &f, pg).await.map_err(|e| user.err(e))?;
     Ok(Json(json!({"items": rows.iter().map(enterprise_json).collect::<Vec<_>>(), "total": total, "page": page, "per_page": per})))
 }

@@ -87,15 +87,20 @@ pub struct ListParams {
     page: Option<i64>,
 }
 
-pub fn filter_of(p: &ListParams) -> EnterpriseFilter {
-    let t = |s: &str| jiuye_domain::normalize::normalize(s);
-    EnterpriseFilter {
-        name_prefix: Some(t(&p.name)).filter(|s| !s.is_empty()),
-        credit_code: Some(t(&p.credit_code).to_ascii_uppercase()).filter(|s| !s.is_empty()),
-        township_code: jiuye_domain::division::parse_township(&p.township).ok().map(str::to_string),
+/// The list's filter from its query; an unknown township is an error naming the field.
+pub fn filter_of(p: &ListParams) -> Result<EnterpriseFilter, AppError> {
+    let t = |s: &str| Some(jiuye_domain::normalize::normalize(s)).filter(|v| !v.is_empty());
+    let township = match t(&p.township) {
+        Some(tw) => Some(jiuye_domain::division::parse_township(&tw).map_err(|e| AppError::Validation(vec![e]))?.to_string()),
+        None => None,
+    };
+    Ok(EnterpriseFilter {
+        name_prefix: t(&p.name),
+        credit_code: t(&p.credit_code).map(|c| c.to_ascii_uppercase()),
+        township_code: township,
         industry: Industry::from_code(&p.industry).map(|i| i.code().to_string()),
         size_class: SizeClass::from_code(&p.size_class).map(|c| c.code().to_string()),
-    }
+    })
 }
 
 fn pairs(p: &ListParams) -> Vec<(String, String)> {
@@ -114,7 +119,7 @@ fn pairs(p: &ListParams) -> Vec<(String, String)> {
 
 pub async fn list(State(s): State<AppState>, staff: Staff, Query(p): Query<ListParams>) -> Result<Response, PageError> {
     let page = page_of(p.page);
-    let f = filter_of(&p);
+    let f = filter_of(&p).map_err(|e| staff.err(e))?;
     let (rows, total) = s
         .app
         .list_enterprises(staff.actor(), &f, Page { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
@@ -152,7 +157,8 @@ pub async fn export(State(s): State<AppState>, staff: Staff, Form(f): Form<Expor
     let dir = tempfile::tempdir().map_err(|e| staff.err(AppError::Internal(e.to_string())))?;
     let path = dir.path().join("enterprises.xlsx");
     let desc = serde_json::json!(pairs(&f.p));
-    s.app.export_enterprises(staff.actor(), &filter_of(&f.p), desc, &path).await.map_err(|e| staff.err(e))?;
+    let filter = filter_of(&f.p).map_err(|e| staff.err(e))?;
+    s.app.export_enterprises(staff.actor(), &filter, desc, &path).await.map_err(|e| staff.err(e))?;
     s.metrics.exports.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let bytes = tokio::fs::read(&path).await.map_err(|e| staff.err(AppError::Internal(e.to_string())))?;
     Ok(xlsx_download("企业名册.xlsx", bytes))
