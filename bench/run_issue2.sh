@@ -28,7 +28,9 @@
 #   BENCH_ROWS [1000000]  BENCH_SEED [2020]  BENCH_REPEATS [2]  BENCH_LIST_PERSONS [350000]
 #   BENCH_PG [postgres://postgres@127.0.0.1:5432]   server for the PostgreSQL runs
 #   BENCH_PORT [18090]  BENCH_WRK ["-t2 -c16 -d20s"]
-#   BENCH_STEPS [build,data,import,list,list_pg]   which parts to run
+#   BENCH_STEPS [build,data,import,list,list_pg,list_pg_vacuum]   which parts to run
+#                                    (list_pg_vacuum: the PostgreSQL list again, after VACUUM ANALYZE)
+#   BENCH_RESULTS [$BENCH_OUT/results]  where the raw results go (emptied at the start)
 set -euo pipefail
 
 SRC=${JIUYE_SRC:-/work/main}
@@ -41,7 +43,7 @@ LIST_PERSONS=${BENCH_LIST_PERSONS:-350000}
 PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 PORT=${BENCH_PORT:-18090}
 WRK_ARGS=${BENCH_WRK:--t2 -c16 -d20s}
-STEPS=${BENCH_STEPS:-build,data,import,list,list_pg}
+STEPS=${BENCH_STEPS:-build,data,import,list,list_pg,list_pg_vacuum}
 NEW_PW=Bench-Ferry-Sky-42
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 
@@ -52,7 +54,7 @@ PGHOSTPORT=${pg_rest#*@}
 export PGHOST=${PGHOSTPORT%%:*} PGPORT=${PGHOSTPORT##*:} PGUSER=${PGUSER_%%:*}
 [[ $PGUSER_ == *:* ]] && export PGPASSWORD=${PGUSER_#*:}
 
-RES=$OUT/results
+RES=${BENCH_RESULTS:-$OUT/results}
 DB=$OUT/db
 DATA=$OUT/data
 CSV=$DATA/persons-$ROWS-s$SEED.csv
@@ -214,7 +216,8 @@ login() {
     echo "$sid"
 }
 
-# $1 = sqlite|pg: demo data (timed, REPEATS times; the last database is served), then wrk.
+# $1 = sqlite|pg|pgvac: demo data (timed, REPEATS times; the last database is served), then wrk.
+# pgvac: PostgreSQL with a VACUUM ANALYZE of the database after the demo data (timed too).
 list_bench() {
     local be=$1 rep url work pw base sid name path
     work=$DB/list-$be; rm -rf "$work"; mkdir -p "$work"
@@ -228,7 +231,10 @@ list_bench() {
         (cd "$work" && timed "demo-$be-$rep" "$JIUYE_BIN" --database "$url" demo --persons "$LIST_PERSONS" --no-serve)
     done
     if [[ $be == sqlite ]]; then ls -l "$work/list.db"* > "$RES/demo-sqlite.dbsize"
-    else psql -d postgres -Atc "SELECT pg_size_pretty(pg_database_size('jiuye_bench_list'))" > "$RES/demo-pg.dbsize"; fi
+    else psql -d postgres -Atc "SELECT pg_size_pretty(pg_database_size('jiuye_bench_list'))" > "$RES/demo-$be.dbsize"; fi
+    if [[ $be == pgvac ]]; then
+        timed "vacuum-pgvac" psql -d jiuye_bench_list -c "VACUUM ANALYZE"
+    fi
     pw=$(sed -n 's/.*初始密码 \([^ （]*\).*/\1/p' "$RES/demo-$be-$REPEATS.out" | head -1)
     base=http://127.0.0.1:$PORT
     (cd "$work" && exec "$JIUYE_BIN" --database "$url" serve --bind "127.0.0.1:$PORT") > "$RES/serve-$be.log" 2>&1 &
@@ -259,7 +265,7 @@ list_bench() {
         done
     done
     stop_server
-    if [[ $be == pg ]]; then dropdb jiuye_bench_list; fi
+    if [[ $be != sqlite ]]; then dropdb jiuye_bench_list; fi
     rm -rf "$work"
 }
 
@@ -274,6 +280,7 @@ main() {
     has_step import && imports
     has_step list && list_bench sqlite
     has_step list_pg && list_bench pg
+    has_step list_pg_vacuum && list_bench pgvac
     python3 "$BENCH_DIR/summarize.py" "$RES" > "$RES/summary.md"
     log "done: $RES/summary.md"
 }

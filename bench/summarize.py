@@ -151,12 +151,15 @@ print()
 print("### `jiuye demo --persons N --no-serve`\n")
 print("| backend | run | printed by demo | process wall s | peak RSS |")
 print("|---|---|---|---:|---:|")
-for be in ("sqlite", "pg"):
+for be in ("sqlite", "pg", "pgvac"):
     for r in reps(f"demo-{be}"):
         name = f"demo-{be}-{r}"
         out, t = read(name + ".out") or "", gnu_time(name)
         m = re.search(r"(已生成南和区演示数据.*?秒)", out)
         print(f"| {be} | {r} | {m.group(1) if m else 'FAILED: see ' + name + '.err'} | {fmt_s(t.get('wall'))} | {mib(t.get('rss_kb'))} |")
+t = gnu_time("vacuum-pgvac")
+if t:
+    print(f"\n`VACUUM ANALYZE` of the pgvac database after the demo data: {fmt_s(t.get('wall'))} s wall.")
 print()
 
 # --- wrk -----------------------------------------------------------------------------------------
@@ -185,7 +188,7 @@ if cmd:
     print("Command (per URL): `" + open(sorted(cmd)[0]).read().splitlines()[0] + "`\n")
 print("| backend | URL | run | HTTP status, bytes of one response | requests | req/s | p50 | p75 | p90 | p99 | non-2xx/3xx | socket errors |")
 print("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
-for be in ("sqlite", "pg"):
+for be in ("sqlite", "pg", "pgvac"):
     for name in ("list_page", "list_page_township_p50", "api_list", "api_name"):
         files = sorted(glob.glob(os.path.join(RES, f"wrk-{be}-{name}-*.txt")))
         for f in files:
@@ -196,7 +199,7 @@ for be in ("sqlite", "pg"):
             print(f"| {be} | `{url}` | {r} | {' '.join(st[:2]) if st else '—'} | {w['requests']} | "
                   f"{w['rps'] if w['rps'] is not None else '—'} | {w['50']} | {w['75']} | {w['90']} | {w['99']} | {w['non2xx']} | {w['sockerr']} |")
 print()
-for be in ("sqlite", "pg"):
+for be in ("sqlite", "pg", "pgvac"):
     t = read(f"serve-{be}.rss")
     if t:
         print(f"Server memory ({be}, from /proc/PID/status):\n```\n{t.strip()}\n```\n")

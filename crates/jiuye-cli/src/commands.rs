@@ -9,7 +9,7 @@ use anyhow::Context;
 use jiuye_app::import::{ImportKind, ImportOptions, Limits};
 use jiuye_app::registry::PersonQuery;
 use jiuye_app::{Actor, App, SystemClock, Vault};
-use jiuye_store::{ConnectOptions, Store};
+use jiuye_store::Store;
 
 use crate::settings::Settings;
 use crate::{AuditAction, Command, ConfigAction, Format, ImportWhat, PolicyAction, UserAction};
@@ -32,7 +32,7 @@ pub fn init_logging(s: &Settings) {
 }
 
 async fn open(settings: &Settings, create_keys: bool) -> anyhow::Result<App> {
-    let store = Store::connect(&settings.database_url, &ConnectOptions::default())
+    let store = Store::connect(&settings.database_url, &settings.connect_options())
         .await
         .with_context(|| format!("无法连接数据库 {}", jiuye_store::redact_url(&settings.database_url)))?;
     let applied = store.migrate().await?;
@@ -88,7 +88,7 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Migrate => {
-            let store = Store::connect(&settings.database_url, &ConnectOptions::default()).await?;
+            let store = Store::connect(&settings.database_url, &settings.connect_options()).await?;
             let applied = store.migrate().await?;
             print(&if applied.is_empty() {
                 "数据库已是最新结构。".to_string()
@@ -133,7 +133,7 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         }
         Command::User { action } => user(&settings, action).await?,
         Command::Audit { action: AuditAction::Verify } => {
-            let store = Store::connect(&settings.database_url, &ConnectOptions::default()).await?;
+            let store = Store::connect(&settings.database_url, &settings.connect_options()).await?;
             let report = store.verify_audit().await?;
             if report.ok() {
                 print(&format!("审计链完整：共 {} 条，链头序号 {}。", report.checked, report.head_seq));
@@ -146,7 +146,7 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Backup { dest } => {
-            let store = Store::connect(&settings.database_url, &ConnectOptions::default()).await?;
+            let store = Store::connect(&settings.database_url, &settings.connect_options()).await?;
             if store.backend() != "sqlite" {
                 anyhow::bail!(
                     "PostgreSQL 请使用 pg_dump 备份，例如：pg_dump -Fc -f jiuye.dump 数据库名；并另行备份密钥文件 {}",

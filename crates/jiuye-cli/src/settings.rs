@@ -15,6 +15,10 @@ pub struct Settings {
     pub database_url: String,
     /// The personal-data key file. Empty: beside the SQLite file (`jiuye.db.keys`), or `jiuye.keys`.
     pub key_file: String,
+    /// SQLite page cache per connection, MiB (memory is used only as the database is read).
+    pub sqlite_cache_mib: u32,
+    /// Database connections in the pool.
+    pub max_connections: u32,
     pub bind: String,
     /// `text` or `json`.
     pub log_format: String,
@@ -59,6 +63,8 @@ impl Default for Settings {
         Self {
             database_url: "sqlite://jiuye.db".into(),
             key_file: String::new(),
+            sqlite_cache_mib: 256,
+            max_connections: 8,
             bind: "127.0.0.1:8080".into(),
             log_format: "text".into(),
             rules_overlay: String::new(),
@@ -117,7 +123,18 @@ impl Settings {
             None => fig = fig.merge(Toml::file("jiuye.toml")),
         }
         // Only our keys: other JIUYE_* variables (test switches) are not settings.
-        const KEYS: [&str; 8] = ["database_url", "key_file", "bind", "log_format", "rules_overlay", "security", "web", "import"];
+        const KEYS: [&str; 10] = [
+            "database_url",
+            "key_file",
+            "sqlite_cache_mib",
+            "max_connections",
+            "bind",
+            "log_format",
+            "rules_overlay",
+            "security",
+            "web",
+            "import",
+        ];
         fig = fig.merge(Env::prefixed("JIUYE_").filter(|k| KEYS.iter().any(|p| k.as_str().starts_with(p))).split("__"));
         Ok(fig.extract()?)
     }
@@ -140,6 +157,14 @@ impl Settings {
         let text = std::fs::read_to_string(&self.rules_overlay)
             .map_err(|e| anyhow::anyhow!("无法读取参数覆盖文件 {}：{e}", self.rules_overlay))?;
         Ok(Some(jiuye_rules::Ruleset::load(Some(&text)).map_err(|e| anyhow::anyhow!("参数覆盖文件 {} 有误：{e}", self.rules_overlay))?))
+    }
+
+    pub fn connect_options(&self) -> jiuye_store::ConnectOptions {
+        jiuye_store::ConnectOptions {
+            max_connections: self.max_connections.max(1),
+            sqlite_cache_mib: self.sqlite_cache_mib,
+            ..Default::default()
+        }
     }
 
     pub fn policy(&self) -> jiuye_app::Policy {
@@ -176,6 +201,10 @@ database_url = "sqlite://jiuye.db"
 # up separately: without it the encrypted columns cannot be read. Empty: "<sqlite file>.keys", or
 # "jiuye.keys" in the working directory for PostgreSQL.
 key_file = ""
+# SQLite page cache per connection in MiB, used only as the database is read (a district's registry
+# fits in 256); and the size of the connection pool
+sqlite_cache_mib = 256
+max_connections = 8
 bind = "127.0.0.1:8080"
 # text or json
 log_format = "text"

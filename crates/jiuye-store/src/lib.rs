@@ -111,11 +111,13 @@ impl Scope {
 pub struct ConnectOptions {
     pub max_connections: u32,
     pub busy_timeout: Duration,
+    /// SQLite page cache per connection, in MiB (claimed only as pages are read).
+    pub sqlite_cache_mib: u32,
 }
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        Self { max_connections: 8, busy_timeout: Duration::from_secs(10) }
+        Self { max_connections: 8, busy_timeout: Duration::from_secs(10), sqlite_cache_mib: 64 }
     }
 }
 
@@ -139,9 +141,9 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(opts.busy_timeout)
                 .pragma("secure_delete", "ON")
-                // 64 MiB of page cache per connection (claimed only as used): the blind-index
+                // A page cache sized for the registry (claimed only as used): the blind-index
                 // B-trees take random inserts, and a small cache turns each into a read syscall.
-                .pragma("cache_size", "-65536")
+                .pragma("cache_size", format!("-{}", u64::from(opts.sqlite_cache_mib) * 1024))
                 .pragma("temp_store", "MEMORY");
             let pool =
                 SqlitePoolOptions::new().max_connections(if path == ":memory:" { 1 } else { opts.max_connections }).connect_with(o).await?;
