@@ -30,6 +30,7 @@ pub const PERSON_EXPORT_HEADERS: [&str; 13] = [
     "就业状态",
     "更新时间",
 ];
+pub const HOUSEHOLD_EXPORT_HEADERS: [&str; 6] = ["户编号", "乡镇(街道)", "村(社区)", "成员人数", "就业人数", "无人就业"];
 pub const ENTERPRISE_EXPORT_HEADERS: [&str; 12] = [
     "单位名称",
     "统一社会信用代码",
@@ -195,6 +196,48 @@ impl App {
                 "ok",
                 json!({"filter": filter_desc, "rows": count}),
             ))
+            .await?;
+        Ok(count)
+    }
+
+    /// Writes the households of the filter (in the actor's scope) with their member and working
+    /// counts. Members are not listed: the person export carries them, masked.
+    pub async fn export_households(&self, actor: &Actor, f: &jiuye_store::households::HouseholdFilter, dest: &Path) -> AppResult<u64> {
+        if !actor.role.can_export() {
+            return Err(AppError::Forbidden("当前角色不能导出数据"));
+        }
+        let mut all = Vec::new();
+        let mut offset = 0i64;
+        const PAGE: i64 = 2000;
+        loop {
+            let (rows, _) = self.list_households(actor, f, Page { limit: PAGE, offset }).await?;
+            let n = rows.len() as i64;
+            all.extend(rows.into_iter().map(|h| {
+                vec![
+                    text(h.household_no),
+                    text(h.township_name),
+                    opt(h.village_name),
+                    OutCell::Int(h.members),
+                    OutCell::Int(h.working),
+                    text(if h.members > 0 && h.working == 0 { "是" } else { "否" }),
+                ]
+            }));
+            if n < PAGE {
+                break;
+            }
+            offset += PAGE;
+        }
+        let (path, note) = (dest.to_path_buf(), self.watermark(actor));
+        let count = tokio::task::spawn_blocking(move || {
+            let sheet = XlsxSheet { name: "家庭户", headers: &HOUSEHOLD_EXPORT_HEADERS, text_columns: &[0] };
+            jiuye_io::write_xlsx(&path, &sheet, all, Some(&note))
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let desc = json!({"household_no": f.household_no, "township": f.township_code, "none_working": f.none_working});
+        self.store
+            .audit_only(self.audit_entry(actor, "export.households", "household", None, "ok", json!({"filter": desc, "rows": count})))
             .await?;
         Ok(count)
     }

@@ -12,7 +12,7 @@ use jiuye_app::{Actor, App, SystemClock, Vault};
 use jiuye_store::Store;
 
 use crate::settings::Settings;
-use crate::{AuditAction, Command, ConfigAction, Format, ImportWhat, PolicyAction, UserAction};
+use crate::{AuditAction, Command, ConfigAction, ExportWhat, Format, ImportWhat, PolicyAction, UserAction};
 
 #[expect(clippy::print_stdout, reason = "the CLI's output")]
 pub fn print(s: &str) {
@@ -101,7 +101,19 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             let app = open(&settings, false).await?;
             let actor = Actor::cli();
             let n = match kind {
-                ImportWhat::Persons => {
+                ExportWhat::Households => {
+                    let f = jiuye_store::households::HouseholdFilter {
+                        township_code: township
+                            .as_deref()
+                            .map(jiuye_domain::division::parse_township)
+                            .transpose()
+                            .map_err(|e| anyhow::anyhow!("{e}"))?
+                            .map(str::to_string),
+                        ..Default::default()
+                    };
+                    app.export_households(&actor, &f, &file).await?
+                }
+                ExportWhat::Persons => {
                     let q = PersonQuery {
                         township: township.unwrap_or_default(),
                         tag: tag.unwrap_or_default(),
@@ -110,7 +122,7 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                     };
                     app.export_persons(&actor, &q, &file).await?
                 }
-                ImportWhat::Enterprises => {
+                ExportWhat::Enterprises => {
                     let f = jiuye_store::enterprises::EnterpriseFilter {
                         township_code: township
                             .as_deref()

@@ -52,9 +52,9 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Export persons or enterprises (masked) to .xlsx.
+    /// Export persons, households or enterprises (masked) to .xlsx.
     Export {
-        kind: ImportWhat,
+        kind: ExportWhat,
         file: PathBuf,
         #[arg(long)]
         township: Option<String>,
@@ -120,6 +120,13 @@ pub(crate) enum Command {
 #[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum ImportWhat {
     Persons,
+    Enterprises,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ExportWhat {
+    Persons,
+    Households,
     Enterprises,
 }
 

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/persons/{id}/edit", get(persons::edit_form))
         .route("/persons/{id}/reveal", post(persons::reveal))
         .route("/households", get(households::list))
+        .route("/households/export", post(households::export))
         .route("/households/{id}", get(households::detail))
         // enterprises
         .route("/enterprises", get(enterprises::list).post(enterprises::create))

@@ -18,11 +18,32 @@ use crate::error::PageError;
 #[template(path = "households_list.html")]
 struct ListPage {
     nav: Option<Nav>,
+    csrf: String,
+    can_export: bool,
+    export_fields: Vec<(String, String)>,
     household_no: String,
     none_working: bool,
     townships: Vec<Opt>,
     rows: Vec<HouseholdRecord>,
     pager: Pager,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ExportForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    p: ListParams,
+}
+
+pub async fn export(State(s): State<AppState>, staff: Staff, axum::Form(f): axum::Form<ExportForm>) -> Result<Response, PageError> {
+    staff.check_csrf(&f.csrf)?;
+    let dir = tempfile::tempdir().map_err(|e| staff.err(jiuye_app::AppError::Internal(e.to_string())))?;
+    let path = dir.path().join("households.xlsx");
+    s.app.export_households(staff.actor(), &filter_of(&f.p), &path).await.map_err(|e| staff.err(e))?;
+    s.metrics.exports.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let bytes = tokio::fs::read(&path).await.map_err(|e| staff.err(jiuye_app::AppError::Internal(e.to_string())))?;
+    Ok(super::persons::xlsx_download("家庭户.xlsx", bytes))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -36,15 +57,19 @@ pub struct ListParams {
     page: Option<i64>,
 }
 
-pub async fn list(State(s): State<AppState>, staff: Staff, Query(p): Query<ListParams>) -> Result<Response, PageError> {
-    let page = page_of(p.page);
-    let township = jiuye_domain::division::parse_township(&p.township).ok().map(str::to_string);
-    let f = HouseholdFilter {
+fn filter_of(p: &ListParams) -> HouseholdFilter {
+    HouseholdFilter {
         household_no: (!p.household_no.trim().is_empty()).then(|| p.household_no.trim().to_string()),
-        township_code: township.clone(),
+        township_code: jiuye_domain::division::parse_township(&p.township).ok().map(str::to_string),
         village_code: None,
         none_working: p.none_working == "1",
-    };
+    }
+}
+
+pub async fn list(State(s): State<AppState>, staff: Staff, Query(p): Query<ListParams>) -> Result<Response, PageError> {
+    let page = page_of(p.page);
+    let f = filter_of(&p);
+    let township = f.township_code.clone();
     let (rows, total) = s
         .app
         .list_households(staff.actor(), &f, Page { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
@@ -57,6 +82,9 @@ pub async fn list(State(s): State<AppState>, staff: Staff, Query(p): Query<ListP
     ];
     Ok(ListPage {
         nav: Nav::of(&staff),
+        csrf: staff.user.csrf.clone(),
+        can_export: staff.actor().role.can_export(),
+        export_fields: pairs.iter().filter(|(_, v)| !v.is_empty()).cloned().collect(),
         none_working: f.none_working,
         household_no: p.household_no,
         townships: township_opts(township.as_deref().unwrap_or("")),

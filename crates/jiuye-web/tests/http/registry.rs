@@ -197,6 +197,10 @@ async fn a_household_lists_its_members_and_their_employment() {
     let page = c.get(&format!("/households/{href}")).await;
     assert!(page.body.contains("周一") && page.body.contains("周二"));
     assert!(page.body.contains("成员 2 人，就业 1 人"));
+    let x = c.post("/households/export", &[("household_no", "HH-001")]).await;
+    assert_eq!(x.status, StatusCode::OK);
+    assert!(x.bytes.starts_with(b"PK"));
+    assert_eq!(t.audit_count("export.households").await, 1);
 }
 
 #[tokio::test]
