@@ -146,7 +146,15 @@ impl Store {
         let (total,): (i64,) =
             on_db!(self.db, p => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(count_sql.as_str())), f.args).fetch_one(p).await)?;
         let n = f.next();
-        let sql = format!("{SELECT}{} ORDER BY e.name, e.id LIMIT ${n} OFFSET ${}", f.where_clause(), n + 1);
+        // The page is chosen on enterprises alone, then joined (see `list_persons`).
+        let sql = format!(
+            "SELECT e.id, e.name, e.credit_code, e.township_code, t.name AS township_name, e.industry, e.staff, e.insured,
+                e.revenue_fen, e.size_class, e.size_basis, e.contact_name, e.contact_phone_masked, e.version, e.created_at, e.updated_at
+             FROM (SELECT * FROM enterprises e{} ORDER BY e.name, e.id LIMIT ${n} OFFSET ${}) e JOIN townships t ON t.code = e.township_code
+             ORDER BY e.name, e.id",
+            f.where_clause(),
+            n + 1
+        );
         let mut args = f.args.clone();
         args.push(Arg::I64(page.limit));
         args.push(Arg::I64(page.offset));

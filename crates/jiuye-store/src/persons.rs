@@ -84,12 +84,21 @@ pub struct Page {
     pub offset: i64,
 }
 
-const SELECT: &str = "SELECT p.id, p.name, p.id_masked, p.sex, p.birth_date, p.phone_masked, p.township_code, t.name AS township_name,
+macro_rules! person_cols {
+    () => {
+        "SELECT p.id, p.name, p.id_masked, p.sex, p.birth_date, p.phone_masked, p.township_code, t.name AS township_name,
     p.village_code, v.name AS village_name, p.household_id, h.household_no, p.tags, p.education, p.graduation_date,
-    p.employment_status, p.version, p.created_at, p.updated_at
-    FROM persons p JOIN townships t ON t.code = p.township_code
+    p.employment_status, p.version, p.created_at, p.updated_at"
+    };
+}
+macro_rules! person_joins {
+    () => {
+        " JOIN townships t ON t.code = p.township_code
     LEFT JOIN villages v ON v.code = p.village_code
-    LEFT JOIN households h ON h.id = p.household_id";
+    LEFT JOIN households h ON h.id = p.household_id"
+    };
+}
+const SELECT: &str = concat!(person_cols!(), " FROM persons p", person_joins!());
 
 const COLUMNS: &str = "name, id_bidx, id_enc, id_masked, id_last4, sex, birth_date, phone_bidx, phone_enc, phone_masked, phone_last4, township_code, village_code, household_id, tags, education, graduation_date, employment_status, key_version";
 
@@ -214,7 +223,16 @@ impl Store {
         let (total,): (i64,) =
             on_db!(self.db, p => bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(count_sql.as_str())), f.args).fetch_one(p).await)?;
         let n = f.next();
-        let sql = format!("{SELECT}{} ORDER BY p.name, p.id LIMIT ${} OFFSET ${}", f.where_clause(), n, n + 1);
+        // The page is chosen on persons alone (an index range on (township, name, id) or (name, id)),
+        // and only its rows are joined: joining first made PostgreSQL sort the whole registry.
+        let sql = format!(
+            "{} FROM (SELECT * FROM persons p{} ORDER BY p.name, p.id LIMIT ${} OFFSET ${}) p{} ORDER BY p.name, p.id",
+            person_cols!(),
+            f.where_clause(),
+            n,
+            n + 1,
+            person_joins!()
+        );
         let mut args = f.args.clone();
         args.push(Arg::I64(page.limit));
         args.push(Arg::I64(page.offset));

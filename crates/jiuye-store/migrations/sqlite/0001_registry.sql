@@ -47,8 +47,8 @@ CREATE TABLE persons (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-CREATE INDEX persons_township_name ON persons(township_code, name);
-CREATE INDEX persons_name ON persons(name);
+CREATE INDEX persons_township_name ON persons(township_code, name, id);
+CREATE INDEX persons_name ON persons(name, id);
 CREATE INDEX persons_household ON persons(household_id);
 CREATE INDEX persons_id_last4 ON persons(id_last4);
 CREATE INDEX persons_phone_bidx ON persons(phone_bidx);
@@ -74,8 +74,8 @@ CREATE TABLE enterprises (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-CREATE INDEX enterprises_township_name ON enterprises(township_code, name);
-CREATE INDEX enterprises_name ON enterprises(name);
+CREATE INDEX enterprises_township_name ON enterprises(township_code, name, id);
+CREATE INDEX enterprises_name ON enterprises(name, id);
 
 CREATE TABLE users (
     id BLOB PRIMARY KEY,
