@@ -303,6 +303,7 @@ impl App {
         ))
         .await?;
         tx.commit().await?;
+        self.store.analyze_after_bulk_load().await?;
         Ok(summary)
     }
 }

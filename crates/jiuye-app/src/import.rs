@@ -337,6 +337,9 @@ impl App {
         .await?;
         tx.commit().await?;
         report.committed = true;
+        if report.inserted + report.updated >= 10_000 {
+            self.store.analyze_after_bulk_load().await?;
+        }
         Ok(report)
     }
 

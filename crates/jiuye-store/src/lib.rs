@@ -207,6 +207,20 @@ impl Store {
         Ok(tx)
     }
 
+    /// Refreshes planner statistics (and, on PostgreSQL, the visibility map that makes counts
+    /// index-only) after a bulk load; the registry's list pages count and page by index.
+    pub async fn analyze_after_bulk_load(&self) -> Result<()> {
+        match &self.db {
+            Db::Sqlite(p) => {
+                sqlx::query("ANALYZE").execute(p).await?;
+            }
+            Db::Pg(p) => {
+                sqlx::query("VACUUM (ANALYZE) persons, households, enterprises").execute(p).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// SQLite online backup into a new file (`VACUUM INTO`): consistent while the server runs.
     pub async fn backup_sqlite(&self, dest: &str) -> Result<()> {
         match &self.db {
