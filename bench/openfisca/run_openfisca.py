@@ -37,16 +37,20 @@ def dates(series, missing):
 
 
 def bools(series):
-    return series.to_numpy(dtype=object) == "true"
+    # pandas parses a column of true/false as bool; with empty cells it keeps objects.
+    if series.dtype == bool:
+        return series.to_numpy()
+    values = series.to_numpy(dtype=object)
+    return (values == True) | (values == "true")  # noqa: E712
 
 
 def ints(series, missing=0):
-    return pd.to_numeric(series).fillna(missing).to_numpy(dtype=np.int64)
+    return series.fillna(missing).to_numpy(dtype=np.int64)
 
 
 def hundredths(series):
-    # Two-decimal text -> exact integer hundredths (float64 holds these exactly enough to round).
-    return np.rint(pd.to_numeric(series).to_numpy(dtype=np.float64) * 100).astype(np.int64)
+    # Two-decimal numbers -> exact integer hundredths (float64 holds them exactly enough to round).
+    return np.rint(series.to_numpy(dtype=np.float64) * 100).astype(np.int64)
 
 
 def enum_index(series, enum, missing):
@@ -63,8 +67,10 @@ def enum_index(series, enum, missing):
 
 
 def load(data):
-    p = pd.read_csv(os.path.join(data, "persons.csv"), dtype=str, keep_default_na=False, na_values=[""])
-    e = pd.read_csv(os.path.join(data, "enterprises.csv"), dtype=str, keep_default_na=False, na_values=[""])
+    # pandas' C parser infers numbers and booleans; dates and codes stay text.
+    text = {"prior_grant.program": str, "prior_grant.date": str, "enterprise.size_class": str}
+    p = pd.read_csv(os.path.join(data, "persons.csv"), dtype=text, keep_default_na=False, na_values=[""])
+    e = pd.read_csv(os.path.join(data, "enterprises.csv"), dtype=text, keep_default_na=False, na_values=[""])
     persons = {
         "id": ints(p["id"]),
         "enterprise_id": ints(p["enterprise_id"]),
@@ -153,13 +159,10 @@ def main():
 
 def write_output(path, ids, fen):
     order = np.argsort(ids, kind="stable")
-    ids, fen = ids[order], fen[order].astype(np.int64)
-    yuan = np.char.add(np.char.add((fen // 100).astype(str), "."), np.char.zfill((fen % 100).astype(str), 2)) if len(fen) else []
+    ids, fen = ids[order].tolist(), fen[order].astype(np.int64).tolist()
     with open(path, "w", encoding="utf-8") as f:
         f.write("id,amount_yuan\n")
-        if len(ids):
-            f.write("\n".join(np.char.add(np.char.add(ids.astype(str), ","), yuan).tolist()))
-            f.write("\n")
+        f.writelines(f"{i},{a // 100}.{a % 100:02d}\n" for i, a in zip(ids, fen))
 
 
 def _version():
