@@ -89,7 +89,8 @@ sensitivity() {
 }
 
 http() {
-  # p50/p99 of POST /api/v1/policy/hire_unemployed/evaluate on loopback, under load (wrk).
+  # p50/p99 of POST /api/v1/policy/hire_unemployed/evaluate on loopback (wrk on the same machine):
+  # 1 connection (latency alone) and 16 connections (under load).
   mkdir -p "$RES"
   local bin="$ROOT/target/release/jiuye" db=/tmp/of.db port=18095
   if [ ! -x "$bin" ] || [ "$ROOT/Cargo.lock" -nt "$bin" ] ||
@@ -105,7 +106,7 @@ http() {
   for c in 1 16; do
     for i in 1 2; do
       load "wrk-c$c-$i"
-      HTTP_FACTS="$HERE/http_facts.json" wrk -t2 -c"$c" -d15s --latency -s "$HERE/wrk_evaluate.lua" \
+      HTTP_FACTS="$HERE/http_facts.json" wrk -t"$(( c < 2 ? c : 2 ))" -c"$c" -d15s --latency -s "$HERE/wrk_evaluate.lua" \
         "http://127.0.0.1:$port/api/v1/policy/hire_unemployed/evaluate?as_of=$AS_OF" >"$RES/wrk-c$c-$i.txt"
     done
   done

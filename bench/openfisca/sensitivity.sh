@@ -34,7 +34,8 @@ variant "months: no month-end clamp (2019-08-31 -> 2020-02-29 counted as 5 month
 variant "contract: > instead of >= 12 months" \
   'person("hire_contract_months", period) >= minimum' 'person("hire_contract_months", period) > minimum'
 variant "window: parameters at as_of instead of at hire.date" \
-  'lambda p: bool(p.hire_unemployed.in_force))' "lambda p: bool(parameters('2020-06-30').hire_unemployed.in_force))"
+  'return param_at_dates(person, "hire_unemployed.in_force", person("hire_date", period), False, bool)' \
+  'return param_at_dates(person, "hire_unemployed.in_force", np.full(person.count, as_of(period)), False, bool)'
 variant "layoff rate: < instead of <= 5.5%" \
   '<= int(target_ppm) * avg_h' '< int(target_ppm) * avg_h'
 variant "small firms: layoffs < instead of <= 20% of staff" \

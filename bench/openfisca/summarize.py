@@ -148,13 +148,15 @@ def main():
         p("| program | " + " | ".join(f"run {i} evaluate (µs)" for i in range(1, len(data) + 1)) + " | "
           + " | ".join(f"run {i} evaluate + JSON (µs)" for i in range(1, len(data) + 1)) + " | JSON bytes |")
         p("|---|" + "---:|" * (2 * len(data) + 1))
-        for prog in data[0]:
+        for prog in [k for k, v in data[0].items() if isinstance(v, dict)]:
             p(f"| `{prog}` | " + " | ".join(f"{d[prog]['evaluate_us']:.2f}" for d in data) + " | "
               + " | ".join(f"{d[prog]['evaluate_and_json_us']:.2f}" for d in data) + f" | {data[0][prog]['json_bytes']:,} |")
+        if "scan_cell_bytes" in data[0]:
+            p(f"\nOne cell of a scan column (`Option<Scalar>`): {data[0]['scan_cell_bytes']} bytes.")
         p("")
     wr = sorted(glob.glob(os.path.join(res, "wrk-c*.txt")))
     if wr:
-        p("HTTP on loopback (`wrk -t2 -d15s --latency`, POST /api/v1/policy/hire_unemployed/evaluate):\n")
+        p("HTTP on loopback (`wrk -d15s --latency`, 1 thread for 1 connection, 2 threads for 16; wrk runs on the same 2 cores; POST /api/v1/policy/hire_unemployed/evaluate):\n")
         p("| run | connections | load average | requests/s | p50 (ms) | p90 (ms) | p99 (ms) | non-2xx |")
         p("|---|---:|---|---:|---:|---:|---:|---:|")
         for w in wr:

@@ -77,6 +77,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             serde_json::json!({"calls": n, "evaluate_us": evaluate_us, "evaluate_and_json_us": with_json_us, "json_bytes": json_len}),
         );
     }
+    // The size of one cell of a scan column (what memory per case in scan mode is made of).
+    out.insert("scan_cell_bytes".to_string(), serde_json::json!(std::mem::size_of::<Option<jiuye_rules::value::Scalar>>()));
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", serde_json::Value::Object(out))?;
     Ok(())
