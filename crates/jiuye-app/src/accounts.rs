@@ -219,6 +219,8 @@ impl App {
             tx.commit().await?;
             return Err(AppError::LoginFailed);
         }
+        // Sessions past the absolute timeout can never be used again: remove them (R40).
+        self.store.purge_sessions(now - self.policy.session_absolute).await?;
         let session = Session { token: random_token()?, csrf: random_token()? };
         self.store.create_session(&token_hash(&session.token), user.id, &session.csrf, now).await?;
         let mut tx = self.store.begin_write().await?;

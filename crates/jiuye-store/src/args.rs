@@ -50,6 +50,19 @@ impl Filter {
         self.conds.push(cond.replace('?', &format!("${n}")));
     }
 
+    /// Confines a person or household query to the scope's township (`column` is its township
+    /// column). `false`: the scope may see no person at all (enterprise HR).
+    pub fn person_scope(&mut self, scope: &crate::Scope, column: &str) -> bool {
+        match scope.person_township() {
+            Ok(Some(t)) => {
+                self.push(&format!("{column} = ?"), Arg::Text(t.to_string()));
+                true
+            }
+            Ok(None) => true,
+            Err(()) => false,
+        }
+    }
+
     pub fn push_raw(&mut self, cond: &str) {
         self.conds.push(cond.to_string());
     }

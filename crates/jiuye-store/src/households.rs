@@ -34,21 +34,10 @@ const SELECT: &str = "SELECT h.id, h.household_no, h.township_code, t.name AS to
     h.created_at
     FROM households h JOIN townships t ON t.code = h.township_code LEFT JOIN villages v ON v.code = h.village_code";
 
-fn scoped(scope: &Scope, f: &mut Filter) -> bool {
-    match scope.person_township() {
-        Ok(Some(t)) => {
-            f.push("h.township_code = ?", Arg::Text(t.to_string()));
-            true
-        }
-        Ok(None) => true,
-        Err(()) => false,
-    }
-}
-
 impl Store {
     pub async fn get_household(&self, scope: &Scope, id: Uuid) -> Result<Option<HouseholdRecord>> {
         let mut f = Filter::default();
-        if !scoped(scope, &mut f) {
+        if !f.person_scope(scope, "h.township_code") {
             return Ok(None);
         }
         f.push("h.id = ?", Arg::Uuid(id));
@@ -65,7 +54,7 @@ impl Store {
         page: crate::persons::Page,
     ) -> Result<(Vec<HouseholdRecord>, i64)> {
         let mut f = Filter::default();
-        if !scoped(scope, &mut f) {
+        if !f.person_scope(scope, "h.township_code") {
             return Ok((Vec::new(), 0));
         }
         if let Some(n) = &filter.household_no {

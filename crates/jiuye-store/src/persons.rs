@@ -102,17 +102,6 @@ const SELECT: &str = concat!(person_cols!(), " FROM persons p", person_joins!())
 
 const COLUMNS: &str = "name, id_bidx, id_enc, id_masked, id_last4, sex, birth_date, phone_bidx, phone_enc, phone_masked, phone_last4, township_code, village_code, household_id, tags, education, graduation_date, employment_status, key_version";
 
-fn scoped(scope: &Scope, f: &mut Filter) -> bool {
-    match scope.person_township() {
-        Ok(Some(t)) => {
-            f.push("p.township_code = ?", Arg::Text(t.to_string()));
-            true
-        }
-        Ok(None) => true,
-        Err(()) => false,
-    }
-}
-
 fn apply(filter: &PersonFilter, f: &mut Filter) {
     if let Some(n) = &filter.name_prefix {
         f.push("p.name >= ?", Arg::Text(n.clone()));
@@ -190,7 +179,7 @@ pub struct ExistingPerson {
 impl Store {
     pub async fn get_person(&self, scope: &Scope, id: Uuid) -> Result<Option<PersonRecord>> {
         let mut f = Filter::default();
-        if !scoped(scope, &mut f) {
+        if !f.person_scope(scope, "p.township_code") {
             return Ok(None);
         }
         f.push("p.id = ?", Arg::Uuid(id));
@@ -202,7 +191,7 @@ impl Store {
 
     pub async fn person_secrets(&self, scope: &Scope, id: Uuid) -> Result<Option<PersonSecrets>> {
         let mut f = Filter::default();
-        if !scoped(scope, &mut f) {
+        if !f.person_scope(scope, "p.township_code") {
             return Ok(None);
         }
         f.push("p.id = ?", Arg::Uuid(id));
@@ -215,7 +204,7 @@ impl Store {
     /// One page of persons in scope and the total count of the filter.
     pub async fn list_persons(&self, scope: &Scope, filter: &PersonFilter, page: Page) -> Result<(Vec<PersonRecord>, i64)> {
         let mut f = Filter::default();
-        if !scoped(scope, &mut f) {
+        if !f.person_scope(scope, "p.township_code") {
             return Ok((Vec::new(), 0));
         }
         apply(filter, &mut f);
@@ -240,27 +229,6 @@ impl Store {
         Ok((rows, total))
     }
 
-    /// Streams every person of the filter (for exports) in pages of `batch`, calling `each` per page.
-    pub async fn for_each_person_page<F>(&self, scope: &Scope, filter: &PersonFilter, batch: i64, mut each: F) -> Result<u64>
-    where
-        F: FnMut(Vec<PersonRecord>) -> Result<()>,
-    {
-        let mut offset = 0;
-        let mut n = 0u64;
-        loop {
-            let (rows, _) = self.list_persons(scope, filter, Page { limit: batch, offset }).await?;
-            let len = rows.len() as i64;
-            n += rows.len() as u64;
-            if len > 0 {
-                each(rows)?;
-            }
-            if len < batch {
-                return Ok(n);
-            }
-            offset += batch;
-        }
-    }
-
     pub async fn count_persons(&self, scope: &Scope) -> Result<i64> {
         Ok(self.list_persons(scope, &PersonFilter::default(), Page { limit: 0, offset: 0 }).await?.1)
     }
@@ -270,7 +238,7 @@ impl WriteTx {
     /// The current row, for the audit before-image and the scope check of an update.
     pub async fn person_for_update(&mut self, scope: &Scope, id: Uuid) -> Result<Option<PersonRecord>> {
         let mut f = Filter::default();
-        if !scoped(scope, &mut f) {
+        if !f.person_scope(scope, "p.township_code") {
             return Ok(None);
         }
         f.push("p.id = ?", Arg::Uuid(id));
@@ -439,7 +407,7 @@ impl Store {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(1000) {
             let mut f = Filter::default();
-            if !scoped(scope, &mut f) {
+            if !f.person_scope(scope, "p.township_code") {
                 return Ok(out);
             }
             let start = f.next();

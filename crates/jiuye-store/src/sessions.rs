@@ -44,7 +44,7 @@ impl Store {
         Ok(())
     }
 
-    /// Removes sessions idle since before `cutoff`.
+    /// Removes sessions last used before `cutoff`.
     pub async fn purge_sessions(&self, cutoff: OffsetDateTime) -> Result<u64> {
         let r = on_db!(self.db, p => sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1").bind(cutoff).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(r)
