@@ -3,8 +3,10 @@
 pub mod accounts;
 pub mod clock;
 pub mod demo;
+pub mod demo_jobs;
 pub mod export;
 pub mod import;
+pub mod jobs;
 pub mod password;
 pub mod policy;
 pub mod registry;

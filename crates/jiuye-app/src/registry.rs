@@ -319,7 +319,7 @@ impl App {
 
     /// Records a lookup of an id that is missing or out of scope (R10: `authz_denied`). Not-found and
     /// out-of-scope look the same to the user.
-    async fn audit_denied_lookup(&self, actor: &Actor, object_type: &str, id: Uuid) -> AppResult<()> {
+    pub(crate) async fn audit_denied_lookup(&self, actor: &Actor, object_type: &str, id: Uuid) -> AppResult<()> {
         self.store
             .audit_only(self.audit_entry(actor, "authz_denied", object_type, Some(id.to_string()), "not_found_or_out_of_scope", json!({})))
             .await?;

@@ -71,8 +71,9 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 let started = std::time::Instant::now();
                 let summary = app.generate_demo(persons, seed, &mut |n| bar.set_position(n)).await?;
                 bar.finish_and_clear();
+                let vacancies = app.generate_demo_vacancies((persons / 25).max(60), seed).await?;
                 print(&format!(
-                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业，用时 {:.1} 秒。",
+                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业、{vacancies} 个岗位，用时 {:.1} 秒。",
                     summary.villages,
                     summary.households,
                     summary.persons.inserted,

@@ -9,10 +9,12 @@ pub mod ids;
 pub mod mask;
 pub mod money;
 pub mod normalize;
+pub mod occupation;
 pub mod person;
 pub mod phone;
 pub mod role;
 pub mod size_class;
+pub mod vacancy;
 
 pub use credit_code::CreditCode;
 pub use enterprise::Industry;
@@ -23,3 +25,4 @@ pub use person::{Education, EmploymentStatus, PersonName, Tag};
 pub use phone::Phone;
 pub use role::Role;
 pub use size_class::{SizeClass, SizeDecision, SizeFigures};
+pub use vacancy::{VacancyAction, VacancyKind, VacancyStatus, WorkType};

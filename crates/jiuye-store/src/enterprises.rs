@@ -23,6 +23,8 @@ pub struct EnterpriseRecord {
     pub size_basis: String,
     pub contact_name: Option<String>,
     pub contact_phone_masked: Option<String>,
+    /// active (在营) | suspended (停产) | closed (关闭/注销).
+    pub status: String,
     pub version: i64,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
@@ -56,7 +58,7 @@ pub struct EnterpriseFilter {
 }
 
 const SELECT: &str = "SELECT e.id, e.name, e.credit_code, e.township_code, t.name AS township_name, e.industry, e.staff, e.insured,
-    e.revenue_fen, e.size_class, e.size_basis, e.contact_name, e.contact_phone_masked, e.version, e.created_at, e.updated_at
+    e.revenue_fen, e.size_class, e.size_basis, e.contact_name, e.contact_phone_masked, e.status, e.version, e.created_at, e.updated_at
     FROM enterprises e JOIN townships t ON t.code = e.township_code";
 
 const COLUMNS: &str = "name, credit_code, township_code, industry, staff, insured, revenue_fen, size_class, size_basis, contact_name, contact_phone_bidx, contact_phone_enc, contact_phone_masked, key_version";
@@ -149,7 +151,7 @@ impl Store {
         // The page is chosen on enterprises alone, then joined (see `list_persons`).
         let sql = format!(
             "SELECT e.id, e.name, e.credit_code, e.township_code, t.name AS township_name, e.industry, e.staff, e.insured,
-                e.revenue_fen, e.size_class, e.size_basis, e.contact_name, e.contact_phone_masked, e.version, e.created_at, e.updated_at
+                e.revenue_fen, e.size_class, e.size_basis, e.contact_name, e.contact_phone_masked, e.status, e.version, e.created_at, e.updated_at
              FROM (SELECT * FROM enterprises e{} ORDER BY e.name, e.id LIMIT ${n} OFFSET ${}) e JOIN townships t ON t.code = e.township_code
              ORDER BY e.name, e.id",
             f.where_clause(),

@@ -8,6 +8,7 @@ mod migrate;
 pub mod persons;
 pub mod sessions;
 pub mod users;
+pub mod vacancies;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 
-use crate::pages::{account, admin, enterprises, households, import, ops, persons, policy};
+use crate::pages::{account, admin, enterprises, households, import, ops, persons, policy, vacancies};
 use crate::{AppState, api, security};
 
 /// Routes as `(method, path)`, for the OpenAPI and access-matrix tests.
@@ -53,6 +53,13 @@ pub fn router(state: AppState) -> Router {
         .route("/enterprises/{id}", get(enterprises::detail).post(enterprises::update))
         .route("/enterprises/{id}/edit", get(enterprises::edit_form))
         .route("/enterprises/{id}/reveal", post(enterprises::reveal))
+        // vacancies: submission, review, filled posts, closing (staff and enterprise accounts)
+        .route("/vacancies", get(vacancies::list).post(vacancies::create))
+        .route("/vacancies/new", get(vacancies::new_form))
+        .route("/vacancies/review", get(vacancies::review_queue))
+        .route("/vacancies/{id}", get(vacancies::detail).post(vacancies::update))
+        .route("/vacancies/{id}/edit", get(vacancies::edit_form))
+        .route("/vacancies/{id}/{action}", post(vacancies::action))
         // import
         .route("/import", get(import::form_page))
         .route("/import/jobs/{id}", get(import::job))

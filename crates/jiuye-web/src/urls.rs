@@ -23,3 +23,12 @@ pub fn enterprise(id: Uuid) -> String {
 pub fn import_job(id: Uuid) -> String {
     format!("/import/jobs/{id}")
 }
+pub fn vacancies() -> &'static str {
+    "/vacancies"
+}
+pub fn vacancy(id: Uuid) -> String {
+    format!("/vacancies/{id}")
+}
+pub fn review_queue() -> &'static str {
+    "/vacancies/review"
+}

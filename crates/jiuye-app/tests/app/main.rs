@@ -5,6 +5,7 @@
 mod export;
 mod import;
 mod scan;
+mod vacancies;
 
 use std::path::PathBuf;
 use std::sync::Arc;

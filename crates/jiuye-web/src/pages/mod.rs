@@ -8,6 +8,7 @@ pub mod import;
 pub mod ops;
 pub mod persons;
 pub mod policy;
+pub mod vacancies;
 
 use jiuye_domain::division::TOWNSHIPS;
 use jiuye_domain::{Education, EmploymentStatus, Industry, Role, SizeClass, Tag};

@@ -39,6 +39,29 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         .as_str()
         .unwrap()
         .to_string();
+    let vacancy = t
+        .app
+        .submit_vacancy(
+            &jiuye_app::Actor::cli(),
+            &jiuye_app::jobs::VacancyInput {
+                credit_code: "91110108MA000004X8".into(),
+                title: "电焊工".into(),
+                occupation: "电焊工".into(),
+                posts: "2".into(),
+                pay_min: "4000".into(),
+                pay_max: "5000".into(),
+                work_type: "全职".into(),
+                township: "贾宋镇".into(),
+                address: "贾宋镇工业园".into(),
+                description: "负责焊接".into(),
+                contact_name: "王经理".into(),
+                contact_phone: "13812345678".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .to_string();
     let mut clients = Vec::new();
     for role in ROLES {
         let c = match role {
@@ -79,7 +102,12 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         assert_eq!(cols.len(), 2 + ROLES.len(), "matrix line: {line}");
         let (method, path) = (
             cols[0],
-            cols[1].replace("{own}", &own).replace("{other}", &other).replace("{household}", &household).replace("{enterprise}", &ent),
+            cols[1]
+                .replace("{own}", &own)
+                .replace("{other}", &other)
+                .replace("{household}", &household)
+                .replace("{enterprise}", &ent)
+                .replace("{vacancy}", &vacancy),
         );
         rows += 1;
         for (i, c) in clients.iter_mut().enumerate() {
