@@ -6,6 +6,7 @@ pub mod demo;
 pub mod demo_jobs;
 pub mod export;
 pub mod import;
+pub mod job_search;
 pub mod jobs;
 pub mod password;
 pub mod policy;
@@ -63,13 +64,22 @@ pub struct App {
     pub policy: Policy,
     /// The programs of the policy with the operator's parameter overrides.
     pub rules: Arc<jiuye_rules::Ruleset>,
+    /// The job board's search index (in memory unless `with_search` gives a directory).
+    pub search: Arc<job_search::JobSearch>,
 }
 
 impl App {
     /// The app with the shipped rules (parameters as published, placeholders marked).
     pub fn new(store: Store, clock: Arc<dyn Clock>, vault: Arc<Vault>, policy: Policy) -> AppResult<Self> {
         let rules = jiuye_rules::Ruleset::default_2020().map_err(|e| AppError::Internal(format!("rules: {e}")))?;
-        Ok(Self { store, clock, vault, policy, rules: Arc::new(rules) })
+        let search = Arc::new(job_search::JobSearch::in_memory()?);
+        Ok(Self { store, clock, vault, policy, rules: Arc::new(rules), search })
+    }
+
+    /// Replaces the search index (an on-disk one for servers).
+    pub fn with_search(mut self, search: job_search::JobSearch) -> Self {
+        self.search = Arc::new(search);
+        self
     }
 
     /// Replaces the rules (operator parameter overrides from configuration).

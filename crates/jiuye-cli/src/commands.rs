@@ -12,7 +12,7 @@ use jiuye_app::{Actor, App, SystemClock, Vault};
 use jiuye_store::Store;
 
 use crate::settings::Settings;
-use crate::{AuditAction, Command, ConfigAction, ExportWhat, Format, ImportWhat, PolicyAction, UserAction};
+use crate::{AuditAction, Command, ConfigAction, ExportWhat, Format, ImportWhat, PolicyAction, SearchAction, UserAction};
 
 #[expect(clippy::print_stdout, reason = "the CLI's output")]
 pub fn print(s: &str) {
@@ -55,12 +55,12 @@ async fn open(settings: &Settings, create_keys: bool) -> anyhow::Result<App> {
 pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match cmd {
         Command::Serve { bind } => {
-            let app = open(&settings, true).await?;
+            let app = with_search(open(&settings, true).await?, &settings)?;
             announce_admin(&app).await?;
             serve(app, &settings, bind.as_deref().unwrap_or(&settings.bind)).await?;
         }
         Command::Demo { persons, seed, bind, no_serve } => {
-            let app = open(&settings, true).await?;
+            let app = with_search(open(&settings, true).await?, &settings)?;
             let existing = app.store.count_persons(&jiuye_store::Scope::All).await?;
             if existing == 0 {
                 let bar = indicatif::ProgressBar::new(u64::from(persons));
@@ -87,6 +87,17 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             if !no_serve {
                 serve(app, &settings, bind.as_deref().unwrap_or(&settings.bind)).await?;
             }
+        }
+        Command::Search { action: SearchAction::Reindex { format } } => {
+            let app = with_search(open(&settings, false).await?, &settings)?;
+            let started = std::time::Instant::now();
+            let n = app.search.rebuild(&app.store).await?;
+            let secs = started.elapsed().as_secs_f64();
+            let dir = settings.search_path();
+            print(&match format {
+                Format::Json => serde_json::json!({"documents": n, "seconds": secs, "dir": dir.display().to_string()}).to_string(),
+                Format::Text => format!("已重建岗位检索索引：{n} 个已发布岗位，用时 {secs:.1} 秒（{}）。", dir.display()),
+            });
         }
         Command::Migrate => {
             let store = Store::connect(&settings.database_url, &settings.connect_options()).await?;
@@ -264,7 +275,41 @@ async fn announce_admin(app: &App) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Opens the on-disk search index of this server.
+fn with_search(app: App, settings: &Settings) -> anyhow::Result<App> {
+    let dir = settings.search_path();
+    let search = jiuye_app::job_search::JobSearch::open(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(app.with_search(search))
+}
+
+/// Keeps the search index close to the database and closes expired vacancies, in the background.
+/// Searches catch up themselves before answering; this only takes the work off their path.
+fn spawn_background(app: App) {
+    tokio::spawn(async move {
+        let mut last_expiry: Option<time::Date> = None;
+        loop {
+            if let Err(e) = app.search.catch_up(&app.store).await {
+                tracing::warn!(error = %e, "search catch-up failed");
+            }
+            let today = app.clock.today();
+            if last_expiry != Some(today) {
+                match app.expire_vacancies().await {
+                    Ok(n) => {
+                        last_expiry = Some(today);
+                        if n > 0 {
+                            tracing::info!(vacancies.expired = n, "expired vacancies closed");
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "vacancy expiry failed"),
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        }
+    });
+}
+
 async fn serve(app: App, settings: &Settings, bind: &str) -> anyhow::Result<()> {
+    spawn_background(app.clone());
     let addr: SocketAddr = bind.parse().with_context(|| format!("无效的监听地址 {bind}"))?;
     let state = jiuye_web::AppState::new(app.clone(), settings.web_config());
     let router = jiuye_web::router(state);

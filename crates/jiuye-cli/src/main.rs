@@ -110,10 +110,25 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// The job board's search index.
+    Search {
+        #[command(subcommand)]
+        action: SearchAction,
+    },
     /// Configuration.
     Config {
         #[command(subcommand)]
         action: ConfigAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum SearchAction {
+    /// Rebuild the index from the published vacancies in the database (stop the server first:
+    /// the index directory belongs to one process).
+    Reindex {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
 }
 

@@ -15,6 +15,10 @@ pub struct Settings {
     pub database_url: String,
     /// The personal-data key file. Empty: beside the SQLite file (`jiuye.db.keys`), or `jiuye.keys`.
     pub key_file: String,
+    /// The job board's search index directory (derived data, rebuilt from the database when
+    /// missing). Empty: beside the SQLite file (`jiuye.db.search`), or `jiuye-search`. Each server
+    /// process needs its own.
+    pub search_dir: String,
     /// SQLite page cache per connection, MiB (memory is used only as the database is read).
     pub sqlite_cache_mib: u32,
     /// Database connections in the pool.
@@ -63,6 +67,7 @@ impl Default for Settings {
         Self {
             database_url: "sqlite://jiuye.db".into(),
             key_file: String::new(),
+            search_dir: String::new(),
             sqlite_cache_mib: 256,
             max_connections: 8,
             bind: "127.0.0.1:8080".into(),
@@ -146,6 +151,16 @@ impl Settings {
         match self.database_url.strip_prefix("sqlite://") {
             Some(p) if p != ":memory:" => PathBuf::from(format!("{p}.keys")),
             _ => PathBuf::from("jiuye.keys"),
+        }
+    }
+
+    pub fn search_path(&self) -> PathBuf {
+        if !self.search_dir.is_empty() {
+            return PathBuf::from(&self.search_dir);
+        }
+        match self.database_url.strip_prefix("sqlite://") {
+            Some(p) if p != ":memory:" => PathBuf::from(format!("{p}.search")),
+            _ => PathBuf::from("jiuye-search"),
         }
     }
 

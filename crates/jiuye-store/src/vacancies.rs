@@ -15,6 +15,8 @@ use crate::{Arg, Result, Store, StoreError, WriteTx, on_db, on_tx};
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct VacancyRecord {
     pub id: Uuid,
+    /// The vacancy's key in the search indexes (the low 63 bits of its id, unique by constraint).
+    pub search_key: i64,
     pub kind: String,
     pub enterprise_id: Option<Uuid>,
     pub employer_name: String,
@@ -136,7 +138,7 @@ pub struct StatusChange {
     pub close_reason: Option<String>,
 }
 
-const SELECT: &str = "SELECT v.id, v.kind, v.enterprise_id, v.employer_name, v.title, v.occupation_code, v.posts, v.filled,
+const SELECT: &str = "SELECT v.id, v.search_key, v.kind, v.enterprise_id, v.employer_name, v.title, v.occupation_code, v.posts, v.filled,
     v.pay_min_yuan, v.pay_max_yuan, v.education_min, v.experience_min_years, v.work_type, v.township_code, t.name AS township_name,
     v.address, v.description, v.how_to_apply, v.contact_name, v.contact_phone, v.valid_until, v.status, v.checks, v.submitted_by,
     v.submitted_at, v.reviewed_by, v.reviewed_at, v.review_note, v.published_at, v.closed_at, v.close_reason, v.version,
@@ -173,6 +175,11 @@ fn apply(filter: &VacancyFilter, f: &mut Filter) {
     if let Some(s) = filter.published_since {
         f.push("v.published_at >= ?", Arg::Ts(s));
     }
+}
+
+/// The search key of a vacancy id: its low 63 bits (random in a UUIDv7).
+pub fn search_key(id: Uuid) -> i64 {
+    (id.as_u128() as u64 & 0x7FFF_FFFF_FFFF_FFFF) as i64
 }
 
 impl Store {
@@ -216,6 +223,18 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The vacancies with these search keys, in the order given.
+    pub async fn vacancies_by_search_keys(&self, keys: &[i64]) -> Result<Vec<VacancyRecord>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ph: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("{SELECT} WHERE v.search_key IN ({})", ph.join(", "));
+        let args: Vec<Arg> = keys.iter().map(|k| Arg::I64(*k)).collect();
+        let rows = on_db!(self.db, p => bind_args!(sqlx::query_as::<_, VacancyRecord>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(p).await)?;
+        Ok(keys.iter().filter_map(|k| rows.iter().find(|r| r.search_key == *k).cloned()).collect())
     }
 
     /// Published vacancies, in id order after `after` (keyset paging for index rebuilds).
@@ -277,15 +296,16 @@ impl WriteTx {
     pub async fn insert_vacancy(&mut self, id: Uuid, w: &VacancyWrite, sub: Submission<'_>, now: OffsetDateTime) -> Result<()> {
         let Submission { status, checks, submitted_by } = sub;
         let sql =
-            "INSERT INTO vacancies (id, kind, enterprise_id, employer_name, title, occupation_code, posts, pay_min_yuan, pay_max_yuan,
+            "INSERT INTO vacancies (id, search_key, kind, enterprise_id, employer_name, title, occupation_code, posts, pay_min_yuan, pay_max_yuan,
             education_min, experience_min_years, work_type, township_code, address, description, how_to_apply, contact_name, contact_phone,
             valid_until, status, checks, submitted_by, submitted_at, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23, $23)";
+            VALUES ($1, $24, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23, $23)";
         on_tx!(self, c => sqlx::query(sql).bind(id).bind(&w.kind).bind(w.enterprise_id).bind(&w.employer_name).bind(&w.title)
             .bind(&w.occupation_code).bind(w.posts).bind(w.pay_min_yuan).bind(w.pay_max_yuan).bind(&w.education_min)
             .bind(w.experience_min_years).bind(&w.work_type).bind(&w.township_code).bind(&w.address).bind(&w.description)
             .bind(&w.how_to_apply).bind(&w.contact_name).bind(&w.contact_phone).bind(w.valid_until).bind(status).bind(checks)
-            .bind(submitted_by).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+            .bind(submitted_by).bind(now).bind(search_key(id)).execute(c).await.map(|r| r.rows_affected()))
+        .map_err(|e| crate::map_unique(e, "岗位编号"))?;
         Ok(())
     }
 

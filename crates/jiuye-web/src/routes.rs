@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 
-use crate::pages::{account, admin, enterprises, households, import, ops, persons, policy, vacancies};
+use crate::pages::{account, admin, enterprises, households, import, jobs, ops, persons, policy, vacancies};
 use crate::{AppState, api, security};
 
 /// Routes as `(method, path)`, for the OpenAPI and access-matrix tests.
@@ -23,6 +23,9 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/policy"),
     ("GET", "/api/v1/policy/{program}"),
     ("POST", "/api/v1/policy/{program}/evaluate"),
+    ("GET", "/api/v1/vacancies"),
+    ("POST", "/api/v1/vacancies"),
+    ("GET", "/api/v1/vacancies/{id}"),
     ("GET", "/api/v1/openapi.json"),
 ];
 
@@ -53,6 +56,9 @@ pub fn router(state: AppState) -> Router {
         .route("/enterprises/{id}", get(enterprises::detail).post(enterprises::update))
         .route("/enterprises/{id}/edit", get(enterprises::edit_form))
         .route("/enterprises/{id}/reveal", post(enterprises::reveal))
+        // the public job board (no login)
+        .route("/jobs", get(jobs::board))
+        .route("/jobs/{id}", get(jobs::detail))
         // vacancies: submission, review, filled posts, closing (staff and enterprise accounts)
         .route("/vacancies", get(vacancies::list).post(vacancies::create))
         .route("/vacancies/new", get(vacancies::new_form))
@@ -87,6 +93,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/policy", get(api::policy::list))
         .route("/api/v1/policy/{program}", get(api::policy::get))
         .route("/api/v1/policy/{program}/evaluate", post(api::policy::evaluate))
+        .route("/api/v1/vacancies", get(api::jobs::search).post(api::jobs::submit))
+        .route("/api/v1/vacancies/{id}", get(api::jobs::get))
         .route("/api/v1/openapi.json", get(api::openapi::serve))
         .layer(DefaultBodyLimit::max(1024 * 1024));
     // The upload route alone accepts large bodies.

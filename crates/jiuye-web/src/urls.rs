@@ -32,3 +32,6 @@ pub fn vacancy(id: Uuid) -> String {
 pub fn review_queue() -> &'static str {
     "/vacancies/review"
 }
+pub fn jobs() -> &'static str {
+    "/jobs"
+}

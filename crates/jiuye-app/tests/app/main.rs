@@ -2,6 +2,7 @@
 // Test code fails loudly: unwrap and indexing are the point here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod board;
 mod export;
 mod import;
 mod scan;

@@ -33,12 +33,13 @@ pub async fn app_with_clock(db: &TestDb) -> (App, Arc<FixedClock>) {
 
 /// A registered enterprise in 和阳镇 with insured staff; returns its id.
 pub async fn enterprise(app: &App, name: &str, credit_code: &str, insured: &str) -> Uuid {
+    let staff = insured.parse::<i64>().unwrap_or(0).max(120).to_string();
     let input = EnterpriseInput {
         name: name.into(),
         credit_code: credit_code.into(),
         township: "和阳镇".into(),
         industry: "工业".into(),
-        staff: "120".into(),
+        staff,
         insured: insured.into(),
         revenue_wan: "3000".into(),
         contact_name: "王经理".into(),

@@ -5,6 +5,7 @@ ALTER TABLE enterprises ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
 
 CREATE TABLE vacancies (
     id UUID PRIMARY KEY,
+    search_key BIGINT NOT NULL UNIQUE,
     kind TEXT NOT NULL,
     enterprise_id UUID REFERENCES enterprises(id),
     employer_name TEXT COLLATE "C" NOT NULL,

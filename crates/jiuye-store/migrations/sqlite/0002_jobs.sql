@@ -5,6 +5,7 @@ ALTER TABLE enterprises ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
 
 CREATE TABLE vacancies (
     id BLOB PRIMARY KEY,
+    search_key INTEGER NOT NULL UNIQUE,
     kind TEXT NOT NULL,
     enterprise_id BLOB REFERENCES enterprises(id),
     employer_name TEXT NOT NULL,

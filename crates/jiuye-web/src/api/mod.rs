@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1/`: the same use cases and access rules as the pages. Bodies are
 //! allowlisted DTOs (unknown fields are refused); personal data is masked in every response.
 
+pub mod jobs;
 pub mod openapi;
 pub mod policy;
 pub mod registry;

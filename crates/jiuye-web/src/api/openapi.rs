@@ -119,6 +119,55 @@ fn with_errors(mut responses: Value) -> Value {
     responses
 }
 
+fn vacancies_path() -> Value {
+    json!({
+        "get": {"operationId": "searchVacancies", "summary": "招聘信息检索（公开）：中文全文检索加筛选；不带 q 时列出全部已发布岗位", "security": [],
+                "parameters": [
+                    q("q", "检索词：按空格和中文分词切分，每个词须出现在岗位名称、职业、描述或单位名称中（“焊工”可找到电焊工、氩弧焊工）"),
+                    q("township", "乡镇(街道)名称或代码；不存在时返回422"),
+                    q("occupation", "职业代码、名称或常用名；不在职业目录中时返回422"),
+                    q("work_type", "full_time | part_time | temporary | seasonal | flexible | platform"),
+                    q("kind", "ordinary | public_welfare | government_project"),
+                    json!({"name": "pay_min", "in": "query", "schema": {"type": "integer", "minimum": 0}, "description": "月薪上限不低于此数（元）"}),
+                    json!({"name": "posted_within_days", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 3650}}),
+                    json!({"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "newest"]}, "description": "默认：有 q 按相关度，无 q 按发布时间"}),
+                    json!({"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}),
+                    json!({"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}})
+                ],
+                "responses": with_errors(json!({"200": {"description": "检索结果", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}, "sort": {"type": "string"},
+                    "terms": {"type": "array", "items": {"type": "string"}}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Vacancy"}}}}}}}}))},
+        "post": {"operationId": "submitVacancy", "summary": "提交岗位待审核（企业账号、区人社局、乡镇窗口）", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/VacancyInput"}}}},
+                 "responses": with_errors(json!({"201": ok("Vacancy")}))}
+    })
+}
+
+fn vacancy_path() -> Value {
+    json!({
+        "get": {"operationId": "getVacancy", "summary": "已发布岗位（公开）", "security": [], "parameters": [id_param()], "responses": with_errors(json!({"200": ok("Vacancy")}))}
+    })
+}
+
+fn vacancy_input() -> Value {
+    json!({"type": "object", "additionalProperties": false, "required": ["title", "occupation", "posts", "pay_min", "pay_max", "work_type", "address", "description", "contact_name", "contact_phone"], "properties": {
+                    "kind": {"type": "string", "enum": ["ordinary", "public_welfare", "government_project"]}, "credit_code": {"type": "string", "description": "用人单位统一社会信用代码（企业账号不填）"},
+                    "employer_name": {"type": "string"}, "title": {"type": "string"}, "occupation": {"type": "string"}, "posts": {"type": "string"},
+                    "pay_min": {"type": "string", "description": "元/月"}, "pay_max": {"type": "string"}, "education_min": {"type": "string"}, "experience_min_years": {"type": "string"},
+                    "work_type": {"type": "string"}, "township": {"type": "string"}, "address": {"type": "string"}, "description": {"type": "string"}, "how_to_apply": {"type": "string"},
+                    "contact_name": {"type": "string"}, "contact_phone": {"type": "string"}, "valid_until": {"type": "string", "format": "date"}}})
+}
+
+fn vacancy() -> Value {
+    json!({"type": "object", "properties": {
+                    "id": {"type": "string", "format": "uuid"}, "number": {"type": "string"}, "kind": {"type": "string"}, "employer_name": {"type": "string"}, "title": {"type": "string"},
+                    "occupation_code": {"type": "string"}, "occupation_name": {"type": "string"}, "posts": {"type": "integer"}, "filled": {"type": "integer"},
+                    "pay_min_yuan": {"type": "integer"}, "pay_max_yuan": {"type": "integer"}, "education_min": {"type": ["string", "null"]}, "experience_min_years": {"type": ["integer", "null"]},
+                    "work_type": {"type": "string"}, "township_code": {"type": "string"}, "township_name": {"type": "string"}, "address": {"type": "string"}, "description": {"type": "string"},
+                    "how_to_apply": {"type": "string"}, "contact_name": {"type": "string"}, "contact_phone": {"type": "string"}, "valid_until": {"type": "string", "format": "date"},
+                    "status": {"type": "string"}, "published_at": {"type": ["string", "null"], "format": "date-time"},
+                    "checks": {"type": "array", "description": "提交时的信息协同比对结果（仅提交响应）"}}})
+}
+
 pub fn document() -> Value {
     let mut person_list_params = vec![
         q("name", "姓名前缀"),
@@ -181,6 +230,8 @@ pub fn document() -> Value {
                          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "description": "事实：名称见 docs/RULES.md，如 person.registered_unemployed_since"}}}},
                          "responses": with_errors(json!({"200": ok("Decision")}))}
             },
+            "/api/v1/vacancies": vacancies_path(),
+            "/api/v1/vacancies/{id}": vacancy_path(),
             "/api/v1/openapi.json": {
                 "get": {"operationId": "openapi", "responses": {"200": {"description": "本文档"}}}
             }
@@ -189,6 +240,7 @@ pub fn document() -> Value {
             "schemas": {
                 "PersonInput": person_input(), "Person": person(), "PersonList": list_of("Person"),
                 "EnterpriseInput": enterprise_input(), "Enterprise": enterprise(), "EnterpriseList": list_of("Enterprise"),
+                "VacancyInput": vacancy_input(), "Vacancy": vacancy(),
                 "Decision": {"type": "object", "required": ["program", "decision", "amount_yuan", "conditions", "missing_facts", "parameters", "ruleset_version"], "properties": {
                     "program": {"type": "string"}, "decision": {"type": "string", "enum": ["eligible", "ineligible", "needs_facts"]},
                     "amount_yuan": {"type": ["string", "null"], "description": "元，两位小数"},

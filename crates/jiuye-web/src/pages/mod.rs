@@ -5,6 +5,7 @@ pub mod admin;
 pub mod enterprises;
 pub mod households;
 pub mod import;
+pub mod jobs;
 pub mod ops;
 pub mod persons;
 pub mod policy;

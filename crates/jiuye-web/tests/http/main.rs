@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod api;
+mod jobs;
 mod policy;
 mod registry;
 mod support;

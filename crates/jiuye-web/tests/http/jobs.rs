@@ -1,0 +1,100 @@
+//! Vacancies through the web: an enterprise account submits by form, bureau staff review it with
+//! the cross-checks on the page, and the public finds it on the job board and through the API.
+
+use axum::http::StatusCode;
+use jiuye_domain::Role;
+
+use crate::support::{PASSWORD, TestApp};
+
+#[tokio::test]
+async fn a_vacancy_submitted_by_an_enterprise_is_reviewed_and_found_on_the_public_board() {
+    let t = TestApp::new().await;
+    let mut staff = t.logged_in("staff", Role::BureauStaff, None).await;
+    let ent = staff
+        .api(
+            "POST",
+            "/api/v1/enterprises",
+            Some(serde_json::json!({"name": "南和区华泰机械制造有限公司", "credit_code": "91110108MA0000015T", "township": "和阳镇", "industry": "工业", "staff": "90", "insured": "85"})),
+            &[],
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let input = jiuye_app::accounts::UserInput {
+        login: "hr1".into(),
+        display_name: "人事".into(),
+        role: Role::EnterpriseHr,
+        township: None,
+        enterprise_id: Some(ent),
+    };
+    t.app.create_user_with_password(&jiuye_app::Actor::cli(), &input, PASSWORD, false).await.unwrap();
+    let mut hr = t.client();
+    hr.login("hr1", PASSWORD).await;
+    hr.refresh_csrf().await;
+
+    // A form with errors comes back with every message and the typed values kept.
+    let r = hr.post("/vacancies", &[("title", "氩弧焊工"), ("occupation", "6-02"), ("posts", "0")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("招聘人数") && r.body.contains("联系电话") && r.body.contains("value=\"氩弧焊工\""), "{}", r.body);
+
+    let fields = [
+        ("title", "氩弧焊工"),
+        ("occupation", "6-02"),
+        ("posts", "4"),
+        ("pay_min", "5000"),
+        ("pay_max", "7000"),
+        ("work_type", "full_time"),
+        ("township", "130527100"),
+        ("address", "和阳镇工业园区"),
+        ("description", "不锈钢管道焊接，持焊工证，缴纳五险"),
+        ("contact_name", "李经理"),
+        ("contact_phone", "0319-5123456"),
+    ];
+    let r = hr.post("/vacancies", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let url = r.location().split('?').next().unwrap().to_string();
+    let id = url.rsplit('/').next().unwrap().to_string();
+    let page = hr.get(&url).await;
+    assert!(page.body.contains("待审核") && page.body.contains("信息协同比对"));
+    assert!(!page.body.contains("review-form"), "an enterprise account cannot review");
+
+    let board = t.client().get("/jobs?q=焊工").await;
+    assert!(board.body.contains("共找到 0 个岗位"), "not on the board before review");
+
+    let page = staff.get(&url).await;
+    assert!(page.body.contains("review-form") && page.body.contains("按当前名录数据重新比对"));
+    assert!(page.body.contains("单位有参保职工85人") && page.body.contains("不低于最低工资标准1800元"), "{}", page.body);
+    let version = page.body.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let r = staff.post(&format!("{url}/review"), &[("version", &version), ("decision", "approve"), ("note", "同意发布")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let mut anon = t.client();
+    let board = anon.get("/jobs?q=焊工").await;
+    assert_eq!(board.status, StatusCode::OK);
+    assert!(
+        board.body.contains("氩弧焊工") && board.body.contains("5000–7000元/月") && board.body.contains("共找到 1 个岗位"),
+        "{}",
+        board.body
+    );
+    let large = anon.get("/jobs?q=焊工&large=1").await;
+    assert!(large.body.contains("class=\"large\"") && large.body.contains("标准字号"));
+    let detail = anon.get(&format!("/jobs/{id}")).await;
+    assert!(detail.body.contains("怎样应聘") && detail.body.contains("0319-5123456"));
+    let bad = anon.get("/jobs?township=北京").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("乡镇(街道)“北京”不存在"));
+
+    let api = anon.get("/api/v1/vacancies?q=%E7%84%8A%E5%B7%A5&per_page=5").await;
+    assert_eq!(api.status, StatusCode::OK);
+    let j = api.json();
+    assert_eq!(j["total"], 1);
+    assert_eq!(j["items"][0]["title"], "氩弧焊工");
+    assert_eq!(j["items"][0]["occupation_name"], "氩弧焊工");
+    assert!(j["items"][0].get("submitted_by").is_none(), "no internal fields on the public API");
+    let bad = anon.get("/api/v1/vacancies?occupation=%E5%AE%87%E8%88%AA%E5%91%98").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["error"]["fields"][0]["field"], "occupation");
+}
