@@ -12,6 +12,8 @@ pub mod password;
 pub mod policy;
 pub mod registry;
 pub mod scan;
+pub mod seekers;
+pub mod sms;
 pub mod vault;
 
 use std::sync::Arc;
@@ -66,6 +68,8 @@ pub struct App {
     pub rules: Arc<jiuye_rules::Ruleset>,
     /// The job board's search index (in memory unless `with_search` gives a directory).
     pub search: Arc<job_search::JobSearch>,
+    /// The SMS sender (by default: recorded in the outbox and the log only) and the outbox rules.
+    pub sms: sms::SmsSetup,
 }
 
 impl App {
@@ -73,7 +77,13 @@ impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, vault: Arc<Vault>, policy: Policy) -> AppResult<Self> {
         let rules = jiuye_rules::Ruleset::default_2020().map_err(|e| AppError::Internal(format!("rules: {e}")))?;
         let search = Arc::new(job_search::JobSearch::in_memory()?);
-        Ok(Self { store, clock, vault, policy, rules: Arc::new(rules), search })
+        Ok(Self { store, clock, vault, policy, rules: Arc::new(rules), search, sms: sms::SmsSetup::default() })
+    }
+
+    /// Sets the SMS sender and the outbox rules.
+    pub fn with_sms(mut self, setup: sms::SmsSetup) -> Self {
+        self.sms = setup;
+        self
     }
 
     /// Replaces the search index (an on-disk one for servers).

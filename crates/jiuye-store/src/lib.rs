@@ -6,7 +6,9 @@ pub mod enterprises;
 pub mod households;
 mod migrate;
 pub mod persons;
+pub mod seekers;
 pub mod sessions;
+pub mod sms;
 pub mod users;
 pub mod vacancies;
 

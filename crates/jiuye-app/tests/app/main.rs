@@ -5,6 +5,7 @@
 mod board;
 mod export;
 mod import;
+mod push;
 mod scan;
 mod vacancies;
 
