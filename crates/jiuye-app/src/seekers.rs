@@ -6,7 +6,8 @@
 
 use jiuye_domain::normalize::normalize;
 use jiuye_domain::{DomainError, Education, Role, VacancyStatus, WorkType, occupation};
-use jiuye_search::matching::{MatchScore, SeekerProfile, VacancyProfile, score, top_seekers_for, top_vacancies_for};
+pub use jiuye_search::matching::MatchScore;
+use jiuye_search::matching::{SeekerProfile, VacancyProfile, score, top_seekers_for, top_vacancies_for};
 use jiuye_store::persons::Page;
 use jiuye_store::seekers::{PushEvent, PushRecord, SeekerRecord, SeekerWrite};
 use jiuye_store::sms::NewSms;

@@ -12,7 +12,7 @@ use jiuye_app::{Actor, App, SystemClock, Vault};
 use jiuye_store::Store;
 
 use crate::settings::Settings;
-use crate::{AuditAction, Command, ConfigAction, ExportWhat, Format, ImportWhat, PolicyAction, SearchAction, UserAction};
+use crate::{AuditAction, Command, ConfigAction, ExportWhat, Format, ImportWhat, PolicyAction, SearchAction, SmsAction, UserAction};
 
 #[expect(clippy::print_stdout, reason = "the CLI's output")]
 pub fn print(s: &str) {
@@ -45,7 +45,8 @@ async fn open(settings: &Settings, create_keys: bool) -> anyhow::Result<App> {
     if !existed {
         eprint(&format!("已生成个人信息加密密钥文件 {}：请妥善备份，丢失后加密的身份证号、电话将无法读取。", key_path.display()));
     }
-    let app = App::new(store, Arc::new(SystemClock), Arc::new(vault), settings.policy())?;
+    let clock: Arc<dyn jiuye_app::Clock> = Arc::new(SystemClock);
+    let app = App::new(store, clock.clone(), Arc::new(vault), settings.policy())?.with_sms(settings.sms_setup(clock)?);
     Ok(match settings.rules_ruleset()? {
         Some(rules) => app.with_rules(rules),
         None => app,
@@ -97,6 +98,22 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             print(&match format {
                 Format::Json => serde_json::json!({"documents": n, "seconds": secs, "dir": dir.display().to_string()}).to_string(),
                 Format::Text => format!("已重建岗位检索索引：{n} 个已发布岗位，用时 {secs:.1} 秒（{}）。", dir.display()),
+            });
+        }
+        Command::Sms { action: SmsAction::SendDue { format } } => {
+            let app = open(&settings, false).await?;
+            let r = app.send_due_sms(10_000).await?;
+            print(&match format {
+                Format::Json => serde_json::to_string(&r)?,
+                Format::Text => format!(
+                    "短信：已发送 {}，稍后重试 {}，失败 {}，顺延（每日上限或夜间）{}，取消（已退订）{}。发送方式：{}",
+                    r.sent,
+                    r.retrying,
+                    r.failed,
+                    r.deferred,
+                    r.cancelled,
+                    app.sms.sender.name()
+                ),
             });
         }
         Command::Migrate => {
@@ -282,7 +299,8 @@ fn with_search(app: App, settings: &Settings) -> anyhow::Result<App> {
     Ok(app.with_search(search))
 }
 
-/// Keeps the search index close to the database and closes expired vacancies, in the background.
+/// Keeps the search index close to the database, sends due SMS and closes expired vacancies, in
+/// the background.
 /// Searches catch up themselves before answering; this only takes the work off their path.
 fn spawn_background(app: App) {
     tokio::spawn(async move {
@@ -290,6 +308,19 @@ fn spawn_background(app: App) {
         loop {
             if let Err(e) = app.search.catch_up(&app.store).await {
                 tracing::warn!(error = %e, "search catch-up failed");
+            }
+            match app.send_due_sms(200).await {
+                Ok(r) if r.sent + r.failed + r.retrying > 0 => {
+                    tracing::info!(
+                        sms.sent = r.sent,
+                        sms.retrying = r.retrying,
+                        sms.failed = r.failed,
+                        sms.deferred = r.deferred,
+                        "sms outbox"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "sms outbox run failed"),
             }
             let today = app.clock.today();
             if last_expiry != Some(today) {

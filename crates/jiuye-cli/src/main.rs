@@ -115,6 +115,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: SearchAction,
     },
+    /// The SMS outbox.
+    Sms {
+        #[command(subcommand)]
+        action: SmsAction,
+    },
     /// Configuration.
     Config {
         #[command(subcommand)]
@@ -127,6 +132,15 @@ pub(crate) enum SearchAction {
     /// Rebuild the index from the published vacancies in the database (stop the server first:
     /// the index directory belongs to one process).
     Reindex {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum SmsAction {
+    /// Send what is due now (the server does this every few seconds; for cron without a server).
+    SendDue {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },

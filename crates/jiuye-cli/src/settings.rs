@@ -32,6 +32,57 @@ pub struct Settings {
     pub security: Security,
     pub web: Web,
     pub import: Import,
+    pub sms: Sms,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sms {
+    /// The gateway's http:// URL; empty: messages are recorded in the outbox and the log only.
+    pub gateway_url: String,
+    pub api_key: String,
+    /// The signature carriers require (【南和区人社局】).
+    pub sign_name: String,
+    pub timeout_secs: u64,
+    pub daily_cap: i64,
+    pub quiet_from_hour: u8,
+    pub quiet_until_hour: u8,
+    pub reply_window_days: i64,
+    /// HMAC secret of the inbound webhook; empty: `/sms/inbound` is off.
+    pub inbound_secret: String,
+}
+
+impl Default for Sms {
+    fn default() -> Self {
+        Self {
+            gateway_url: String::new(),
+            api_key: String::new(),
+            sign_name: "南和区人社局".into(),
+            timeout_secs: 10,
+            daily_cap: 3,
+            quiet_from_hour: 21,
+            quiet_until_hour: 8,
+            reply_window_days: 7,
+            inbound_secret: String::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Sms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redact = |s: &str| if s.is_empty() { "" } else { "***" };
+        f.debug_struct("Sms")
+            .field("gateway_url", &self.gateway_url)
+            .field("api_key", &redact(&self.api_key))
+            .field("sign_name", &self.sign_name)
+            .field("timeout_secs", &self.timeout_secs)
+            .field("daily_cap", &self.daily_cap)
+            .field("quiet_from_hour", &self.quiet_from_hour)
+            .field("quiet_until_hour", &self.quiet_until_hour)
+            .field("reply_window_days", &self.reply_window_days)
+            .field("inbound_secret", &redact(&self.inbound_secret))
+            .finish()
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -76,6 +127,7 @@ impl Default for Settings {
             security: Security::default(),
             web: Web::default(),
             import: Import::default(),
+            sms: Sms::default(),
         }
     }
 }
@@ -113,6 +165,8 @@ impl std::fmt::Debug for Settings {
             .field("bind", &self.bind)
             .field("security", &self.security)
             .field("web", &self.web)
+            .field("search_dir", &self.search_dir)
+            .field("sms", &self.sms)
             .finish_non_exhaustive()
     }
 }
@@ -195,6 +249,33 @@ impl Settings {
         }
     }
 
+    /// The SMS sender (the gateway when configured, else the log) and the outbox rules.
+    pub fn sms_setup(&self, clock: std::sync::Arc<dyn jiuye_app::Clock>) -> anyhow::Result<jiuye_app::sms::SmsSetup> {
+        let s = &self.sms;
+        let policy = jiuye_app::sms::SmsPolicy {
+            daily_cap: s.daily_cap.max(1),
+            quiet_from_hour: s.quiet_from_hour.min(24),
+            quiet_until_hour: s.quiet_until_hour.min(23),
+            reply_window_days: s.reply_window_days.max(1),
+            inbound_secret: s.inbound_secret.clone(),
+        };
+        let sender: std::sync::Arc<dyn jiuye_sms::SmsSender> = if s.gateway_url.is_empty() {
+            std::sync::Arc::new(jiuye_sms::LogSender)
+        } else {
+            let config = jiuye_sms::GatewayConfig {
+                url: s.gateway_url.clone(),
+                api_key: s.api_key.clone(),
+                sign_name: s.sign_name.clone(),
+                timeout: std::time::Duration::from_secs(s.timeout_secs.max(1)),
+            };
+            std::sync::Arc::new(
+                jiuye_sms::HttpGatewaySender::new(config, move || clock.now().unix_timestamp())
+                    .map_err(|e| anyhow::anyhow!("短信网关配置有误：{e}"))?,
+            )
+        };
+        Ok(jiuye_app::sms::SmsSetup { sender, policy })
+    }
+
     pub fn web_config(&self) -> jiuye_web::WebConfig {
         jiuye_web::WebConfig {
             secure_cookies: self.web.secure_cookies,
@@ -225,6 +306,9 @@ bind = "127.0.0.1:8080"
 log_format = "text"
 # TOML file overriding policy parameters (amounts, thresholds) with date ranges; empty: as shipped
 rules_overlay = ""
+# The job board's search index (derived data, rebuilt from the database when missing). Each server
+# process needs its own. Empty: "<sqlite file>.search", or "jiuye-search" for PostgreSQL.
+search_dir = ""
 
 [security]
 session_idle_minutes = 30
@@ -246,6 +330,22 @@ request_timeout_secs = 120
 [import]
 # the command-line import's file size limit (the web limit is web.max_upload_mb)
 max_file_mb = 2048
+
+[sms]
+# http:// URL of the SMS gateway (wire format: crates/jiuye-sms/README.md; HTTPS gateways through a
+# local egress proxy). Empty: messages are only recorded in the outbox and the log.
+gateway_url = ""
+api_key = ""
+sign_name = "南和区人社局"
+timeout_secs = 10
+# messages per person per day; no sending from quiet_from_hour to quiet_until_hour (China time)
+daily_cap = 3
+quiet_from_hour = 21
+quiet_until_hour = 8
+# how long after a push an SMS reply (1 感兴趣 / 2 不感兴趣 / TD 退订) still answers it
+reply_window_days = 7
+# HMAC-SHA256 secret of the inbound webhook POST /sms/inbound; empty: the webhook is off
+inbound_secret = ""
 "#;
 
 #[cfg(test)]
@@ -256,6 +356,14 @@ mod tests {
     fn the_printed_default_is_the_default() {
         let parsed: Settings = toml::from_str(DEFAULT_TOML).unwrap();
         assert_eq!(format!("{parsed:?}"), format!("{:?}", Settings::default()));
+    }
+
+    #[test]
+    fn debug_redacts_the_sms_secrets() {
+        let s =
+            Settings { sms: Sms { api_key: "k-123".into(), inbound_secret: "s-456".into(), ..Default::default() }, ..Default::default() };
+        let d = format!("{s:?}");
+        assert!(!d.contains("k-123") && !d.contains("s-456") && d.contains("***"), "{d}");
     }
 
     #[test]

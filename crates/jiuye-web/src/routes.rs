@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 
-use crate::pages::{account, admin, enterprises, households, import, jobs, ops, persons, policy, vacancies};
+use crate::pages::{account, admin, enterprises, households, import, jobs, ops, persons, policy, seekers, sms, vacancies};
 use crate::{AppState, api, security};
 
 /// Routes as `(method, path)`, for the OpenAPI and access-matrix tests.
@@ -65,7 +65,18 @@ pub fn router(state: AppState) -> Router {
         .route("/vacancies/review", get(vacancies::review_queue))
         .route("/vacancies/{id}", get(vacancies::detail).post(vacancies::update))
         .route("/vacancies/{id}/edit", get(vacancies::edit_form))
+        .route("/vacancies/{id}/matches", get(seekers::matches))
+        .route("/vacancies/{id}/candidates", get(seekers::candidates))
+        .route("/vacancies/{id}/push", post(seekers::push))
         .route("/vacancies/{id}/{action}", post(vacancies::action))
+        // job seekers and pushes (双推送)
+        .route("/seekers", get(seekers::list).post(seekers::create))
+        .route("/seekers/new", get(seekers::new_form))
+        .route("/seekers/{id}", get(seekers::detail).post(seekers::update))
+        .route("/seekers/{id}/edit", get(seekers::edit_form))
+        .route("/pushes/{id}/outcome", post(seekers::outcome))
+        .route("/sms", get(sms::page))
+        .route("/sms/inbound", post(sms::inbound))
         // import
         .route("/import", get(import::form_page))
         .route("/import/jobs/{id}", get(import::job))

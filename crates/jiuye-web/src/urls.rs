@@ -35,3 +35,9 @@ pub fn review_queue() -> &'static str {
 pub fn jobs() -> &'static str {
     "/jobs"
 }
+pub fn seekers() -> &'static str {
+    "/seekers"
+}
+pub fn seeker(id: Uuid) -> String {
+    format!("/seekers/{id}")
+}

@@ -9,6 +9,8 @@ pub mod jobs;
 pub mod ops;
 pub mod persons;
 pub mod policy;
+pub mod seekers;
+pub mod sms;
 pub mod vacancies;
 
 use jiuye_domain::division::TOWNSHIPS;

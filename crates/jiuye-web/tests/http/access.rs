@@ -62,6 +62,16 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         .await
         .unwrap()
         .to_string();
+    let seeker = t
+        .app
+        .register_seeker(
+            &jiuye_app::Actor::cli(),
+            other.parse().unwrap(),
+            &jiuye_app::seekers::SeekerInput { occupations: "电焊工".into(), ..Default::default() },
+        )
+        .await
+        .unwrap()
+        .to_string();
     let mut clients = Vec::new();
     for role in ROLES {
         let c = match role {
@@ -107,7 +117,8 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                 .replace("{other}", &other)
                 .replace("{household}", &household)
                 .replace("{enterprise}", &ent)
-                .replace("{vacancy}", &vacancy),
+                .replace("{vacancy}", &vacancy)
+                .replace("{seeker}", &seeker),
         );
         rows += 1;
         for (i, c) in clients.iter_mut().enumerate() {

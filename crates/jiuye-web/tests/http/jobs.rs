@@ -98,3 +98,116 @@ async fn a_vacancy_submitted_by_an_enterprise_is_reviewed_and_found_on_the_publi
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json()["error"]["fields"][0]["field"], "occupation");
 }
+
+#[tokio::test]
+async fn a_clerk_registers_a_seeker_pushes_a_vacancy_by_sms_and_the_signed_reply_updates_the_push() {
+    use jiuye_app::sms::{SmsPolicy, SmsSetup};
+    let t = TestApp::with(|a| {
+        a.with_sms(SmsSetup { policy: SmsPolicy { inbound_secret: "s3cret".into(), ..Default::default() }, ..Default::default() })
+    })
+    .await;
+    let cli = jiuye_app::Actor::cli();
+    let person = t
+        .app
+        .create_person(
+            &cli,
+            &jiuye_app::registry::PersonInput {
+                name: "周师傅".into(),
+                id_number: jiuye_app::demo::make_id_number("130527", time::macros::date!(1970 - 02 - 03), 7),
+                phone: "13900000001".into(),
+                township: "和阳镇".into(),
+                education: "初中".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let ent = jiuye_app::registry::EnterpriseInput {
+        name: "南和区永盛机械制造有限公司".into(),
+        credit_code: "91110108MA0000015T".into(),
+        township: "和阳镇".into(),
+        industry: "工业".into(),
+        staff: "60".into(),
+        insured: "55".into(),
+        ..Default::default()
+    };
+    t.app.create_enterprise(&cli, &ent).await.unwrap();
+    let vid = t
+        .app
+        .submit_vacancy(
+            &cli,
+            &jiuye_app::jobs::VacancyInput {
+                credit_code: "91110108MA0000015T".into(),
+                title: "电焊工".into(),
+                occupation: "电焊工".into(),
+                posts: "2".into(),
+                pay_min: "4500".into(),
+                pay_max: "6000".into(),
+                work_type: "全职".into(),
+                address: "和阳镇工业园".into(),
+                description: "焊接".into(),
+                contact_name: "王".into(),
+                contact_phone: "0319-5123456".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let v = t.app.get_vacancy(Some(&cli), vid).await.unwrap();
+    t.app
+        .review_vacancy(
+            &jiuye_app::Actor { login: "reviewer".into(), ..cli.clone() },
+            vid,
+            v.version,
+            jiuye_app::jobs::ReviewDecision::Approve,
+            "",
+        )
+        .await
+        .unwrap();
+
+    let mut clerk = t.logged_in("clerk", Role::TownshipClerk, Some("130527100")).await;
+    let form = clerk.get(&format!("/seekers/new?person={person}")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let r = clerk.post(&format!("/seekers?person={person}"), &[("occupations", "焊工"), ("skills", "焊工证"), ("active", "on")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let seeker_url = r.location().to_string();
+    let seeker_id = seeker_url.rsplit('/').next().unwrap().to_string();
+
+    let m = clerk.get(&format!("/vacancies/{vid}/matches")).await;
+    assert!(m.body.contains("周师傅") && m.body.contains("短信") && m.body.contains("期望职业“电焊工”与岗位职业一致"), "{}", m.body);
+    let r = clerk.post(&format!("/vacancies/{vid}/push"), &[("seeker", seeker_id.as_str()), ("action", "push")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = clerk.get(r.location()).await;
+    assert!(after.body.contains("已推送1人，其中短信1人"), "{}", after.body);
+
+    let mut staff = t.logged_in("staff", Role::BureauStaff, None).await;
+    let sms = staff.get("/sms").await;
+    assert!(sms.body.contains("139****0001") && !sms.body.contains("13900000001") && sms.body.contains("待发送"), "{}", sms.body);
+    assert_eq!(t.app.send_due_sms(10).await.unwrap().sent, 1);
+
+    // The gateway's signed webhook: a bad signature is refused, a good one updates the push.
+    let body =
+        serde_json::json!({"phone": "13900000001", "text": "1", "received_at": "2026-11-27T10:05:00+08:00", "provider_message_id": "m-1"})
+            .to_string();
+    let ts = t.app.now().unix_timestamp().to_string();
+    let post = |sig: String| {
+        axum::http::Request::builder()
+            .method("POST")
+            .uri("/sms/inbound")
+            .header("content-type", "application/json")
+            .header(jiuye_sms::TIMESTAMP_HEADER, ts.clone())
+            .header(jiuye_sms::SIGNATURE_HEADER, sig)
+            .body(axum::body::Body::from(body.clone()))
+            .unwrap()
+    };
+    let mut gw = t.client();
+    let bad = gw.send(post("00".repeat(32))).await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    let sig = jiuye_sms::sign_inbound(b"s3cret", &ts, body.as_bytes()).unwrap();
+    let ok = gw.send(post(sig)).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.json()["reply"], "interested");
+    assert_eq!(ok.json()["push_updated"], true);
+    let page = clerk.get(&seeker_url).await;
+    assert!(page.body.contains("回复感兴趣") && page.body.contains("已同意"), "{}", page.body);
+}

@@ -46,10 +46,15 @@ impl Resp {
 
 impl TestApp {
     pub async fn new() -> Self {
+        Self::with(|a| a).await
+    }
+
+    /// A test app configured by `f` (e.g. an SMS setup).
+    pub async fn with(f: impl FnOnce(App) -> App) -> Self {
         let db = TestDb::sqlite();
         let store = db.store().await;
         let clock = Arc::new(FixedClock::new(datetime!(2026-11-27 02:00:00 UTC)));
-        let app = App::new(store, clock.clone(), Arc::new(Vault::generate().unwrap()), Policy::default()).unwrap();
+        let app = f(App::new(store, clock.clone(), Arc::new(Vault::generate().unwrap()), Policy::default()).unwrap());
         let router = jiuye_web::router(AppState::new(app.clone(), WebConfig::default()));
         Self { app, clock, router, _db: db }
     }
