@@ -296,6 +296,67 @@ impl App {
     }
 }
 
+const SKILLS: &[&str] =
+    &["焊工证", "电工证", "叉车证", "C1驾照", "A2驾照", "健康证", "会计证", "计算机操作", "吃苦耐劳", "普通话", "数控编程", "CAD制图"];
+
+impl App {
+    /// Registers demo job seekers among the unemployed and flexibly employed persons of working
+    /// age (about one in two, at most `max`), and pushes a few published vacancies to their best
+    /// matches, with some SMS replies — so the jobs pages have history to show.
+    pub async fn generate_demo_seekers(&self, max: u32, seed: u64) -> AppResult<(u64, u64)> {
+        let mut rng = Rng::new(seed ^ 0x0051_EE4E_5EED);
+        let actor = crate::Actor { login: "demo:clerk".into(), display_name: "演示窗口".into(), ..crate::Actor::cli() };
+        let today = self.clock.today();
+        let mut candidates = Vec::new();
+        for status in ["unemployed", "flexible"] {
+            let f = jiuye_store::persons::PersonFilter { employment_status: Some(status.into()), ..Default::default() };
+            let mut offset = 0;
+            loop {
+                let (rows, _) = self.store.list_persons(&jiuye_store::Scope::All, &f, Page { limit: 2000, offset }).await?;
+                let n = rows.len();
+                candidates.extend(rows.into_iter().filter(|p| (18..60).contains(&crate::seekers::age_on(p.birth_date, today))));
+                if n < 2000 {
+                    break;
+                }
+                offset += 2000;
+            }
+        }
+        let mut seekers = Vec::new();
+        for p in candidates {
+            if seekers.len() as u32 >= max || !rng.chance(50) {
+                continue;
+            }
+            let n_occ = 1 + rng.below(3);
+            let occ: Vec<&str> = (0..n_occ).filter_map(|_| rng.pick(jiuye_domain::occupation::OCCUPATIONS).map(|o| o.name)).collect();
+            let skills: Vec<&str> = (0..rng.below(3)).filter_map(|_| rng.pick(SKILLS).copied()).collect();
+            let input = crate::seekers::SeekerInput {
+                occupations: occ.join("、"),
+                skills: skills.join("、"),
+                pay_expect: (2500 + 500 * rng.below(9)).to_string(),
+                preferred_township: if rng.chance(40) { p.township_code.clone() } else { String::new() },
+                work_types: if rng.chance(30) { "全职、临时".into() } else { String::new() },
+                experience_years: rng.below(15).to_string(),
+                prefers_sms: if rng.chance(30) { "on".into() } else { String::new() },
+                share_consent: if rng.chance(40) { "on".into() } else { String::new() },
+                active: "on".into(),
+            };
+            seekers.push(self.register_seeker(&actor, p.id, &input).await?);
+        }
+        // Push a few published vacancies to their five best matches.
+        let f = jiuye_store::vacancies::VacancyFilter { statuses: vec!["published".into()], ..Default::default() };
+        let (vacancies, _) = self.store.list_vacancies(&f, Page { limit: 15, offset: 0 }).await?;
+        let mut pushes = 0u64;
+        for v in vacancies {
+            let top: Vec<uuid::Uuid> = self.matches_for_vacancy(&actor, v.id, 5).await?.into_iter().map(|(s, _)| s.id).collect();
+            if top.is_empty() {
+                continue;
+            }
+            pushes += u64::from(self.push_vacancy(&actor, v.id, &top).await?.pushed);
+        }
+        Ok((seekers.len() as u64, pushes))
+    }
+}
+
 /// An occupation that fits an employer's trade (glass works hire glass workers, and so on).
 fn pick_occupation_for(name: &str, rng: &mut Rng) -> &'static Occupation {
     let codes: &[&str] = if name.contains("啤酒") {

@@ -14,6 +14,7 @@ pub mod registry;
 pub mod scan;
 pub mod seekers;
 pub mod sms;
+pub mod vacancy_export;
 pub mod vault;
 
 use std::sync::Arc;

@@ -12,7 +12,10 @@ use jiuye_app::{Actor, App, SystemClock, Vault};
 use jiuye_store::Store;
 
 use crate::settings::Settings;
-use crate::{AuditAction, Command, ConfigAction, ExportWhat, Format, ImportWhat, PolicyAction, SearchAction, SmsAction, UserAction};
+use crate::{
+    AuditAction, Command, ConfigAction, ExportWhat, FileFormat, Format, ImportWhat, PolicyAction, SearchAction, SmsAction, UserAction,
+    VacancyAction,
+};
 
 #[expect(clippy::print_stdout, reason = "the CLI's output")]
 pub fn print(s: &str) {
@@ -73,8 +76,9 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 let summary = app.generate_demo(persons, seed, &mut |n| bar.set_position(n)).await?;
                 bar.finish_and_clear();
                 let vacancies = app.generate_demo_vacancies((persons / 25).max(60), seed).await?;
+                let (seekers, pushes) = app.generate_demo_seekers((persons / 20).max(50), seed).await?;
                 print(&format!(
-                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业、{vacancies} 个岗位，用时 {:.1} 秒。",
+                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业、{vacancies} 个岗位、{seekers} 名求职登记人员、{pushes} 条岗位推送，用时 {:.1} 秒。",
                     summary.villages,
                     summary.households,
                     summary.persons.inserted,
@@ -99,6 +103,23 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 Format::Json => serde_json::json!({"documents": n, "seconds": secs, "dir": dir.display().to_string()}).to_string(),
                 Format::Text => format!("已重建岗位检索索引：{n} 个已发布岗位，用时 {secs:.1} 秒（{}）。", dir.display()),
             });
+        }
+        Command::Vacancies { action: VacancyAction::Export { file, format, full } } => {
+            let app = open(&settings, false).await?;
+            let f = match format {
+                FileFormat::Json => jiuye_app::vacancy_export::ExportFormat::Json,
+                FileFormat::Xlsx => jiuye_app::vacancy_export::ExportFormat::Xlsx,
+            };
+            let s = app.export_vacancies(&Actor::cli(), f, full, &file).await?;
+            print(&format!(
+                "已导出归集文件 {}：{}，发布/更新 {} 个、撤下 {} 个（变更序号 {}–{}）。",
+                file.display(),
+                if s.full { "全量" } else { "增量" },
+                s.upserts,
+                s.withdrawals,
+                s.from_seq,
+                s.to_seq
+            ));
         }
         Command::Sms { action: SmsAction::SendDue { format } } => {
             let app = open(&settings, false).await?;

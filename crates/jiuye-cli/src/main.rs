@@ -115,6 +115,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: SearchAction,
     },
+    /// Vacancies: the passing-up export (归集) for the higher-level authority.
+    Vacancies {
+        #[command(subcommand)]
+        action: VacancyAction,
+    },
     /// The SMS outbox.
     Sms {
         #[command(subcommand)]
@@ -135,6 +140,25 @@ pub(crate) enum SearchAction {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum VacancyAction {
+    /// Export the vacancies changed since the last export (or all published ones with --full)
+    /// as JSON (format jiuye.vacancies.v1, docs/JOBS.md) or .xlsx.
+    Export {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = FileFormat::Json)]
+        format: FileFormat,
+        #[arg(long)]
+        full: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FileFormat {
+    Json,
+    Xlsx,
 }
 
 #[derive(Subcommand)]

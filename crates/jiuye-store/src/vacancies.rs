@@ -279,6 +279,21 @@ impl Store {
         Ok(seq.unwrap_or(0))
     }
 
+    /// Distinct vacancies changed in `(from, to]`, in order of their last change, after `after`
+    /// (keyset paging by sequence number): `(last seq, vacancy id)`.
+    pub async fn vacancies_changed_between(&self, from: i64, to: i64, after: i64, limit: i64) -> Result<Vec<(i64, Uuid)>> {
+        Ok(on_db!(self.db, p => sqlx::query_as::<_, (i64, Uuid)>(
+            "SELECT MAX(seq) AS last, vacancy_id FROM vacancy_changes WHERE seq > $1 AND seq <= $2 GROUP BY vacancy_id
+             HAVING MAX(seq) > $3 ORDER BY last LIMIT $4")
+            .bind(from).bind(to).bind(after).bind(limit).fetch_all(p).await)?)
+    }
+
+    /// Where the last passing-up export ended (0: never exported).
+    pub async fn last_vacancy_export_seq(&self) -> Result<i64> {
+        let (seq,): (Option<i64>,) = on_db!(self.db, p => sqlx::query_as("SELECT MAX(to_seq) FROM vacancy_exports").fetch_one(p).await)?;
+        Ok(seq.unwrap_or(0))
+    }
+
     /// Open vacancies whose last valid day is before `today`.
     pub async fn vacancies_past_validity(&self, today: Date) -> Result<Vec<(Uuid, i64)>> {
         Ok(on_db!(self.db, p => sqlx::query_as::<_, (Uuid, i64)>(
@@ -384,6 +399,20 @@ impl WriteTx {
         on_tx!(self, c => sqlx::query(
             "INSERT INTO vacancy_events (vacancy_id, at, actor_login, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(id).bind(at).bind(actor).bind(action).bind(from).bind(to).bind(note).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn record_vacancy_export(
+        &mut self,
+        at: OffsetDateTime,
+        actor: &str,
+        format: &str,
+        from: i64,
+        to: i64,
+        count: i64,
+    ) -> Result<()> {
+        on_tx!(self, c => sqlx::query("INSERT INTO vacancy_exports (at, actor_login, format, from_seq, to_seq, count) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(at).bind(actor).bind(format).bind(from).bind(to).bind(count).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 

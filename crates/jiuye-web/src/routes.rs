@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/vacancies", get(vacancies::list).post(vacancies::create))
         .route("/vacancies/new", get(vacancies::new_form))
         .route("/vacancies/review", get(vacancies::review_queue))
+        .route("/vacancies/export", post(vacancies::export))
         .route("/vacancies/{id}", get(vacancies::detail).post(vacancies::update))
         .route("/vacancies/{id}/edit", get(vacancies::edit_form))
         .route("/vacancies/{id}/matches", get(seekers::matches))

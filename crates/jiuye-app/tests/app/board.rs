@@ -141,3 +141,49 @@ async fn the_index_survives_a_restart_and_is_rebuilt_when_lost() {
     assert_eq!(titles(&app, &q("啤酒")).await, ["啤酒酿造工"], "a lost index is rebuilt from the database");
     assert_eq!(app.search.rebuild(&app.store).await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn the_passing_up_export_is_incremental_and_withdraws_what_left_the_board() {
+    use jiuye_app::vacancy_export::ExportFormat;
+    for db in TestDb::all().await {
+        let app = crate::app_on(&db).await;
+        let cc = code(4);
+        enterprise(&app, "南和区润泽食品加工有限公司", &cc, "40").await;
+        let a = publish(&app, VacancyInput { credit_code: cc.clone(), ..welder("包装工") }).await;
+        publish(&app, VacancyInput { credit_code: cc.clone(), ..welder("质检员") }).await;
+        app.submit_vacancy(&Actor::cli(), &VacancyInput { credit_code: cc.clone(), ..welder("待审核的岗位") }).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let f1 = dir.path().join("1.json");
+        let staff = actor("staff", Role::BureauStaff, None, None);
+        assert!(
+            app.export_vacancies(&actor("clerk", Role::TownshipClerk, Some("130527100"), None), ExportFormat::Json, false, &f1)
+                .await
+                .is_err()
+        );
+        let s1 = app.export_vacancies(&staff, ExportFormat::Json, false, &f1).await.unwrap();
+        assert_eq!((s1.from_seq, s1.upserts, s1.withdrawals), (0, 2, 0), "{}", db.backend);
+        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&f1).unwrap()).unwrap();
+        assert_eq!(doc["format"], "jiuye.vacancies.v1");
+        assert_eq!(doc["items"].as_array().unwrap().len(), 2);
+        assert_eq!(doc["items"][0]["employer_credit_code"], cc.as_str());
+
+        let v = app.get_vacancy(None, a).await.unwrap();
+        app.close_vacancy(&Actor::cli(), a, v.version, "已招满").await.unwrap();
+        publish(&app, VacancyInput { credit_code: cc.clone(), ..welder("叉车司机") }).await;
+        let f2 = dir.path().join("2.xlsx");
+        let s2 = app.export_vacancies(&staff, ExportFormat::Xlsx, false, &f2).await.unwrap();
+        assert_eq!((s2.from_seq, s2.upserts, s2.withdrawals), (s1.to_seq, 1, 1));
+        use calamine::{Reader, Xlsx, open_workbook};
+        let mut wb: Xlsx<_> = open_workbook(&f2).unwrap();
+        let sheet = wb.worksheet_range("岗位").unwrap();
+        let actions: Vec<String> = sheet.rows().skip(1).map(|r| r[0].to_string()).collect();
+        let mut sorted = actions.clone();
+        sorted.sort();
+        assert_eq!(sorted, ["发布/更新", "撤下"]);
+        let s3 = app.export_vacancies(&staff, ExportFormat::Json, false, &dir.path().join("3.json")).await.unwrap();
+        assert_eq!((s3.upserts, s3.withdrawals), (0, 0), "nothing changed since");
+        let full = app.export_vacancies(&staff, ExportFormat::Json, true, &dir.path().join("4.json")).await.unwrap();
+        assert_eq!((full.upserts, full.full), (2, true));
+        db.cleanup().await;
+    }
+}

@@ -108,6 +108,7 @@ pub fn work_type_opts(current: &str) -> Vec<Opt> {
 #[template(path = "vacancies_list.html")]
 struct ListPage {
     nav: Option<Nav>,
+    csrf: String,
     heading: &'static str,
     statuses: Vec<Opt>,
     townships: Vec<Opt>,
@@ -145,6 +146,7 @@ pub async fn list(State(s): State<AppState>, staff: Staff, Query(p): Query<ListP
     let role = staff.actor().role;
     Ok(ListPage {
         nav: Nav::of(&staff),
+        csrf: staff.user.csrf.clone(),
         heading: if role == Role::EnterpriseHr { "本单位岗位" } else { "岗位管理" },
         statuses: opts(VacancyStatus::ALL.iter().map(|s| (s.code(), s.label())), &p.status),
         townships: township_opts(f.township_code.as_deref().unwrap_or("")),
@@ -165,6 +167,7 @@ pub async fn review_queue(State(s): State<AppState>, staff: Staff, Query(p): Que
         s.app.review_queue(staff.actor(), Page { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }).await.map_err(|e| staff.err(e))?;
     Ok(ListPage {
         nav: Nav::of(&staff),
+        csrf: staff.user.csrf.clone(),
         heading: "待审核岗位（先提交的在前）",
         statuses: Vec::new(),
         townships: Vec::new(),
@@ -413,4 +416,36 @@ pub async fn action(
         _ => return Err(staff.err(AppError::NotFound)),
     };
     Ok(Redirect::to(&format!("{}?done={done}", urls::vacancy(id))).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct ExportForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    full: String,
+}
+
+/// `POST /vacancies/export`: the passing-up file (归集), incremental unless `full=on`.
+pub async fn export(State(s): State<AppState>, staff: Staff, Form(f): Form<ExportForm>) -> Result<Response, PageError> {
+    use jiuye_app::vacancy_export::ExportFormat;
+    staff.check_csrf(&f.csrf)?;
+    let format = if f.format == "xlsx" { ExportFormat::Xlsx } else { ExportFormat::Json };
+    let dir = tempfile::tempdir().map_err(|e| staff.err(AppError::Internal(e.to_string())))?;
+    let path = dir.path().join("export");
+    s.app.export_vacancies(staff.actor(), format, f.full == "on", &path).await.map_err(|e| staff.err(e))?;
+    let bytes = tokio::fs::read(&path).await.map_err(|e| staff.err(AppError::Internal(e.to_string())))?;
+    Ok(match format {
+        ExportFormat::Xlsx => super::persons::xlsx_download("岗位归集.xlsx", bytes),
+        ExportFormat::Json => (
+            [
+                (axum::http::header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),
+                (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"vacancies.json\"".to_string()),
+            ],
+            bytes,
+        )
+            .into_response(),
+    })
 }
