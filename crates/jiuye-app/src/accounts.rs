@@ -43,7 +43,7 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-fn random_token() -> AppResult<String> {
+pub(crate) fn random_token() -> AppResult<String> {
     let b: [u8; 32] = crate::vault::random_bytes()?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b))
 }

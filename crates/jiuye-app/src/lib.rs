@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod accounts;
+pub mod citizen;
 pub mod clock;
 pub mod demo;
 pub mod demo_jobs;

@@ -164,7 +164,7 @@ pub struct Candidate {
 }
 
 impl App {
-    fn parse_seeker(&self, person_township: &str, person_id: Uuid, input: &SeekerInput) -> AppResult<SeekerWrite> {
+    pub(crate) fn parse_seeker_for(&self, person_township: &str, person_id: Uuid, input: &SeekerInput) -> AppResult<SeekerWrite> {
         let mut errors = Vec::new();
         let mut occ = Vec::new();
         for o in list(&input.occupations) {
@@ -253,7 +253,7 @@ impl App {
             return Err(AppError::Forbidden("当前角色不能办理求职登记"));
         }
         let person = self.get_person(actor, person_id).await?;
-        let w = self.parse_seeker(&person.township_code, person_id, input)?;
+        let w = self.parse_seeker_for(&person.township_code, person_id, input)?;
         let id = self.new_id();
         let mut tx = self.store.begin_write().await?;
         tx.insert_seeker(id, &w, &actor.login, self.now()).await?;
@@ -267,7 +267,7 @@ impl App {
             return Err(AppError::Forbidden("当前角色不能修改求职登记"));
         }
         let s = self.get_seeker(actor, id).await?;
-        let w = self.parse_seeker(&s.township_code, s.person_id, input)?;
+        let w = self.parse_seeker_for(&s.township_code, s.person_id, input)?;
         let mut tx = self.store.begin_write().await?;
         tx.update_seeker(id, version, &w, self.now()).await?;
         tx.audit(self.audit_entry(actor, "seeker.update", "job_seeker", Some(id.to_string()), "ok", seeker_audit(&w))).await?;

@@ -99,14 +99,16 @@ impl App {
                 report.cancelled += 1;
                 continue;
             }
-            let allowed = self.sendable_from(now);
+            // Verification codes are wanted now: no quiet hours, no daily cap (their own limit applies).
+            let urgent = m.purpose == "verification";
+            let allowed = if urgent { now } else { self.sendable_from(now) };
             if allowed > now {
                 tx.sms_defer(m.id, allowed, "quiet_hours").await?;
                 tx.commit().await?;
                 report.deferred += 1;
                 continue;
             }
-            if tx.sms_sent_on(&m.phone_bidx, &today).await? >= self.sms.policy.daily_cap {
+            if !urgent && tx.sms_sent_on(&m.phone_bidx, &today).await? >= self.sms.policy.daily_cap {
                 let tomorrow = self.sendable_from(
                     (now.to_offset(CST).date() + Duration::days(1)).midnight().assume_offset(CST).to_offset(time::UtcOffset::UTC),
                 );

@@ -2,6 +2,7 @@
 
 mod args;
 pub mod audit;
+pub mod citizens;
 pub mod enterprises;
 pub mod households;
 mod migrate;

@@ -23,6 +23,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_jobs.sql"),
         postgres: include_str!("../migrations/postgres/0002_jobs.sql"),
     },
+    Migration {
+        name: "0003_citizen",
+        sqlite: include_str!("../migrations/sqlite/0003_citizen.sql"),
+        postgres: include_str!("../migrations/postgres/0003_citizen.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -127,7 +127,7 @@ impl WriteTx {
 
     /// Messages to this phone counted against today's cap (sent, or being sent, on `day`).
     pub async fn sms_sent_on(&mut self, phone_bidx: &[u8], day: &str) -> Result<i64> {
-        let (n,): (i64,) = on_tx!(self, c => sqlx::query_as("SELECT COUNT(*) FROM sms_outbox WHERE phone_bidx = $1 AND sent_day = $2")
+        let (n,): (i64,) = on_tx!(self, c => sqlx::query_as("SELECT COUNT(*) FROM sms_outbox WHERE phone_bidx = $1 AND sent_day = $2 AND purpose <> 'verification'")
             .bind(phone_bidx).bind(day).fetch_one(c).await)?;
         Ok(n)
     }

@@ -5,7 +5,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 
-use crate::pages::{account, admin, enterprises, households, import, jobs, ops, persons, policy, seekers, sms, vacancies};
+use crate::pages::{account, admin, citizen, enterprises, households, import, jobs, ops, persons, policy, seekers, sms, vacancies};
 use crate::{AppState, api, security};
 
 /// Routes as `(method, path)`, for the OpenAPI and access-matrix tests.
@@ -59,6 +59,12 @@ pub fn router(state: AppState) -> Router {
         // the public job board (no login)
         .route("/jobs", get(jobs::board))
         .route("/jobs/{id}", get(jobs::detail))
+        // a citizen's own job-seeker registration (ID number + SMS code, no account)
+        .route("/jobs/login", get(citizen::login_form).post(citizen::request_code))
+        .route("/jobs/login/verify", post(citizen::verify))
+        .route("/jobs/me", get(citizen::me).post(citizen::save))
+        .route("/jobs/me/pushes/{id}", post(citizen::answer))
+        .route("/jobs/logout", post(citizen::logout))
         // vacancies: submission, review, filled posts, closing (staff and enterprise accounts)
         .route("/vacancies", get(vacancies::list).post(vacancies::create))
         .route("/vacancies/new", get(vacancies::new_form))

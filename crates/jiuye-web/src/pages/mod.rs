@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod citizen;
 pub mod enterprises;
 pub mod households;
 pub mod import;

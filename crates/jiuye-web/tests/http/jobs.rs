@@ -211,3 +211,48 @@ async fn a_clerk_registers_a_seeker_pushes_a_vacancy_by_sms_and_the_signed_reply
     let page = clerk.get(&seeker_url).await;
     assert!(page.body.contains("回复感兴趣") && page.body.contains("已同意"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn a_citizen_registers_online_with_an_sms_code_and_the_pages_never_show_the_full_numbers() {
+    let t = TestApp::new().await;
+    let id_number = jiuye_app::demo::make_id_number("130527", time::macros::date!(1990 - 01 - 02), 5);
+    t.app
+        .create_person(
+            &jiuye_app::Actor::cli(),
+            &jiuye_app::registry::PersonInput {
+                name: "郑小红".into(),
+                id_number: id_number.clone(),
+                phone: "13600000006".into(),
+                township: "贾宋镇".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut c = t.client();
+    assert_eq!(c.get("/jobs/me").await.location(), "/jobs/login", "without a session, to the sign-in");
+    let r = c.post_form("/jobs/login", &[("id_number", id_number.as_str()), ("phone", "13600000006")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("验证码已发送") && !r.body.contains(&id_number) && !r.body.contains("13600000006"));
+    let ticket = r.body.split("name=\"ticket\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let sms = t.app.store.outbox(5).await.unwrap();
+    let code: String = sms[0].text.chars().skip_while(|c| !c.is_ascii_digit()).take(6).collect();
+    let r = c.post_form("/jobs/login/verify", &[("ticket", ticket.as_str()), ("code", code.as_str())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(cookie.contains("Path=/jobs") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let me = c.get("/jobs/me").await;
+    assert!(me.body.contains("郑小红，您好") && me.body.contains("登记我的求职意向"), "{}", me.body);
+    let csrf = me.csrf();
+    let bad = c.post_form("/jobs/me", &[("csrf", "forged"), ("occupations", "保洁员")]).await;
+    assert_eq!(bad.status, StatusCode::FORBIDDEN);
+    let saved = c.post_form("/jobs/me", &[("csrf", csrf.as_str()), ("occupations", "保洁员、宇航员")]).await;
+    assert_eq!(saved.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(saved.body.contains("宇航员"), "{}", saved.body);
+    let saved = c.post_form("/jobs/me", &[("csrf", csrf.as_str()), ("occupations", "保洁员"), ("active", "on")]).await;
+    assert!(saved.body.contains("已保存") && saved.body.contains("修改我的求职意向"), "{}", saved.body);
+    assert!(!saved.body.contains(&id_number) && !saved.body.contains("13600000006"));
+    let out = c.post_form("/jobs/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(c.get("/jobs/me").await.location(), "/jobs/login");
+}
