@@ -82,7 +82,33 @@ def smoke(b):
     assert not re.search(r"(?<![\d*])\d{17}[\dX](?![\d*])", page), "a full ID number is on the page"
     with open("target/browser-smoke.png", "wb") as f:
         f.write(base64.b64decode(b.cmd("GET", "/screenshot")))
-    print(f"browser smoke: logged in, changed password, registry lists {len(rows)} persons (screenshot target/browser-smoke.png)")
+    # Staff: the review queue shows the demo's pending vacancies with their cross-checks.
+    b.go(BASE + "/vacancies/review")
+    queue = b.source()
+    pending = re.findall(r'<a href="/vacancies/([0-9a-f-]{36})">', queue)
+    assert pending, "the review queue lists the demo's pending vacancies"
+    b.go(BASE + "/vacancies/" + pending[0])
+    assert "信息协同比对" in b.source() and "review-form" in b.source(), "a pending vacancy shows its checks and the review form"
+    # The public board, as a phone would see it: search, large text, a vacancy page.
+    b.cmd("POST", "/window/rect", {"width": 390, "height": 844})
+    b.go(BASE + "/jobs")
+    b.type_into("input[name=q]", "焊工")
+    b.click("form.search button[type=submit]")
+    assert b.wait_for("q=%E7%84%8A%E5%B7%A5"), f"the search form submits the words, got {b.url()}"
+    board = b.source()
+    total = re.search(r"共找到 (\d+) 个岗位", board)
+    assert total and int(total.group(1)) > 0, "the board finds welders in the demo data"
+    assert "焊" in board
+    b.click("#toggle-large")
+    assert b.wait_for("large=1"), "large-text mode is a link away"
+    assert 'class="large"' in b.source()
+    with open("target/browser-smoke-jobs.png", "wb") as f:
+        f.write(base64.b64decode(b.cmd("GET", "/screenshot")))
+    b.click("article.job h2 a")
+    assert b.wait_for("/jobs/"), "a result opens its vacancy page"
+    assert "怎样应聘" in b.source(), "the vacancy page says how to apply"
+    print(f"browser smoke: logged in, changed password, registry lists {len(rows)} persons; review queue has {len(pending)}; "
+          f"the board finds {total.group(1)} welder vacancies on a phone-sized window (screenshots target/browser-smoke*.png)")
 
 
 def main():

@@ -284,6 +284,7 @@ impl App {
                     contact_phone_enc: Some(self.vault.seal(&phone)?),
                     contact_phone_masked: Some(jiuye_domain::mask::mask_middle(&phone, 3, 4)),
                     key_version: self.vault.key_version(),
+                    status: None,
                 },
             ));
         }

@@ -169,6 +169,13 @@ impl App {
                     pay_min = 1200;
                     status = VacancyStatus::Pending;
                 }
+                // An enterprise that has reported a stoppage still submits a vacancy.
+                3 if enterprise_id.is_some() => {
+                    if let Some(e) = enterprise_id {
+                        tx.set_enterprise_status(e, "suspended", now).await?;
+                    }
+                    status = VacancyStatus::Pending;
+                }
                 _ => {}
             }
             let pay_max = pay_max.max(pay_min);

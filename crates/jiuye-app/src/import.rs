@@ -592,6 +592,7 @@ impl Preparer {
                 revenue_wan: take("营业收入(万元)"),
                 contact_name: take("联系人"),
                 contact_phone: take("联系电话"),
+                status: String::new(),
             };
             let w = match self.app.parse_enterprise(&input) {
                 Ok(w) => w,

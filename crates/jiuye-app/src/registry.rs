@@ -64,6 +64,10 @@ pub struct EnterpriseInput {
     pub contact_name: String,
     #[serde(default)]
     pub contact_phone: String,
+    /// active | suspended | closed (or 在营/停产/关闭); blank: active for a new enterprise, unchanged
+    /// for an existing one.
+    #[serde(default)]
+    pub status: String,
 }
 
 /// Parsed, validated person fields (before sealing).
@@ -507,6 +511,29 @@ impl App {
         }
         let contact_name = jiuye_domain::normalize::normalize(&input.contact_name);
         let phone = if blank(&input.contact_phone) { None } else { Phone::parse(&input.contact_phone).map_err(|e| errors.push(e)).ok() };
+        let status = if blank(&input.status) {
+            None
+        } else {
+            let st = jiuye_domain::normalize::normalize(&input.status);
+            match jiuye_domain::EnterpriseStatus::from_code(&st).or_else(|| jiuye_domain::EnterpriseStatus::from_label(&st)).or(
+                match st.as_str() {
+                    "关闭" | "注销" | "吊销" => Some(jiuye_domain::EnterpriseStatus::Closed),
+                    "停业" | "歇业" => Some(jiuye_domain::EnterpriseStatus::Suspended),
+                    "正常" | "存续" => Some(jiuye_domain::EnterpriseStatus::Active),
+                    _ => None,
+                },
+            ) {
+                Some(x) => Some(x.code().to_string()),
+                None => {
+                    errors.push(DomainError::new(
+                        "经营状态",
+                        "enterprise.status",
+                        format!("“{st}”不是可识别的经营状态（在营、停产、关闭/注销）"),
+                    ));
+                    None
+                }
+            }
+        };
         let (Some(code), Some(township), Some(industry)) = (code, township, industry) else { return Err(errors) };
         if !errors.is_empty() {
             return Err(errors);
@@ -534,6 +561,7 @@ impl App {
             contact_phone_enc: enc,
             contact_phone_masked: masked,
             key_version: self.vault.key_version(),
+            status,
         })
     }
 
@@ -584,7 +612,7 @@ impl App {
         let before_json = json!({
             "name": before.name, "credit_code": before.credit_code, "township": before.township_code, "industry": before.industry,
             "staff": before.staff, "insured": before.insured, "revenue_fen": before.revenue_fen, "size_class": before.size_class,
-            "contact_name": before.contact_name, "contact_phone": before.contact_phone_masked,
+            "contact_name": before.contact_name, "contact_phone": before.contact_phone_masked, "status": before.status,
         });
         tx.audit(self.audit_entry(
             actor,
@@ -709,7 +737,7 @@ fn masked_enterprise(w: &EnterpriseWrite) -> serde_json::Value {
     json!({
         "name": w.name, "credit_code": w.credit_code, "township": w.township_code, "industry": w.industry, "staff": w.staff,
         "insured": w.insured, "revenue_fen": w.revenue_fen, "size_class": w.size_class, "contact_name": w.contact_name,
-        "contact_phone": w.contact_phone_masked,
+        "contact_phone": w.contact_phone_masked, "status": w.status,
     })
 }
 

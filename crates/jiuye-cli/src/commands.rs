@@ -17,9 +17,10 @@ use crate::{
     VacancyAction,
 };
 
-#[expect(clippy::print_stdout, reason = "the CLI's output")]
+/// The CLI's output. A closed pipe (`jiuye … | head`) is not an error worth a panic.
 pub fn print(s: &str) {
-    println!("{s}");
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{s}");
 }
 
 #[expect(clippy::print_stderr, reason = "the CLI's error output")]

@@ -53,6 +53,16 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// Whether an enterprise operates (measure (二十): closures and stoppages are reported by
+    /// other departments; the vacancy review checks it).
+    EnterpriseStatus {
+        Active => ("active", "在营"),
+        Suspended => ("suspended", "停产"),
+        Closed => ("closed", "关闭/注销"),
+    }
+}
+
 impl Industry {
     /// Accepts the label, the code, or the usual names of national-economy sectors that the 2011
     /// text groups under one class (制造业 → 工业 …).

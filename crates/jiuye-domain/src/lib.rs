@@ -17,7 +17,7 @@ pub mod size_class;
 pub mod vacancy;
 
 pub use credit_code::CreditCode;
-pub use enterprise::Industry;
+pub use enterprise::{EnterpriseStatus, Industry};
 pub use error::DomainError;
 pub use id_number::{IdNumber, Sex};
 pub use ids::{EnterpriseId, HouseholdId, PersonId, UserId};

@@ -46,6 +46,8 @@ pub struct EnterpriseWrite {
     pub contact_phone_enc: Option<Vec<u8>>,
     pub contact_phone_masked: Option<String>,
     pub key_version: i64,
+    /// None: active for a new enterprise, unchanged on update (imports never change it).
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -188,10 +190,10 @@ impl WriteTx {
 
     pub async fn insert_enterprise(&mut self, id: Uuid, w: &EnterpriseWrite, now: OffsetDateTime) -> Result<()> {
         let sql = format!(
-            "INSERT INTO enterprises (id, {COLUMNS}, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16)"
+            "INSERT INTO enterprises (id, {COLUMNS}, version, created_at, updated_at, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16, COALESCE($17, 'active'))"
         );
-        on_tx!(self, c => bind_write!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(id), w).bind(now).execute(c).await.map(|r| r.rows_affected()))
+        on_tx!(self, c => bind_write!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(id), w).bind(now).bind(w.status.clone()).execute(c).await.map(|r| r.rows_affected()))
             .map_err(|e| map_unique(e, "统一社会信用代码"))?;
         Ok(())
     }
@@ -211,9 +213,9 @@ impl WriteTx {
         };
         let sql = "UPDATE enterprises SET name = $1, credit_code = $2, township_code = $3, industry = $4, staff = $5, insured = $6,
             revenue_fen = $7, size_class = $8, size_basis = $9, contact_name = $10, contact_phone_bidx = $11, contact_phone_enc = $12,
-            contact_phone_masked = $13, key_version = $14, version = version + 1, updated_at = $15
+            contact_phone_masked = $13, key_version = $14, version = version + 1, updated_at = $15, status = COALESCE($20, status)
             WHERE id = $16 AND version = $17 AND ($18 IS NULL OR township_code = $18) AND ($19 IS NULL OR id = $19)";
-        let res = on_tx!(self, c => bind_write!(sqlx::query(sql), w).bind(now).bind(id).bind(expected_version).bind(township.clone()).bind(only_id).execute(c).await.map(|r| r.rows_affected()))
+        let res = on_tx!(self, c => bind_write!(sqlx::query(sql), w).bind(now).bind(id).bind(expected_version).bind(township.clone()).bind(only_id).bind(w.status.clone()).execute(c).await.map(|r| r.rows_affected()))
             .map_err(|e| map_unique(e, "统一社会信用代码"))?;
         if res == 1 {
             return Ok(());
@@ -222,6 +224,13 @@ impl WriteTx {
             Some(_) => Err(StoreError::Conflict),
             None => Err(StoreError::NotFound),
         }
+    }
+
+    /// Sets an enterprise's operating status (a closure or stoppage reported by another department).
+    pub async fn set_enterprise_status(&mut self, id: Uuid, status: &str, now: OffsetDateTime) -> Result<()> {
+        let n = on_tx!(self, c => sqlx::query("UPDATE enterprises SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+            .bind(status).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+        if n == 1 { Ok(()) } else { Err(StoreError::NotFound) }
     }
 
     pub async fn existing_enterprises(&mut self, codes: &[String]) -> Result<Vec<ExistingEnterprise>> {

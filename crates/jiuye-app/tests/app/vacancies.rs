@@ -44,6 +44,7 @@ pub async fn enterprise(app: &App, name: &str, credit_code: &str, insured: &str)
         revenue_wan: "3000".into(),
         contact_name: "王经理".into(),
         contact_phone: "13812345678".into(),
+        status: String::new(),
     };
     app.create_enterprise(&Actor::cli(), &input).await.unwrap()
 }
@@ -242,4 +243,37 @@ async fn scopes_confine_clerks_and_enterprises_and_expiry_closes_old_vacancies()
     let v = app.get_vacancy(Some(&staff), id).await.unwrap();
     assert_eq!((v.status.as_str(), v.close_reason.as_deref()), ("expired", Some("超过有效期")));
     assert_eq!(app.expire_vacancies().await.unwrap(), 0, "expiry runs once");
+}
+
+#[tokio::test]
+async fn an_enterprise_reported_stopped_fails_the_active_check_and_a_blank_status_keeps_it() {
+    let db = TestDb::sqlite();
+    let (app, _) = app_with_clock(&db).await;
+    let cc = code_a();
+    let ent = enterprise(&app, "南和区金桥玻璃制品有限公司", &cc, "50").await;
+    let staff = actor("staff1", Role::BureauStaff, None, None);
+    let id = app.submit_vacancy(&staff, &VacancyInput { credit_code: cc.clone(), ..welder("玻璃切割工") }).await.unwrap();
+    let e = app.get_enterprise(&Actor::cli(), ent).await.unwrap();
+    assert_eq!(e.status, "active");
+    let input = EnterpriseInput {
+        name: e.name.clone(),
+        credit_code: cc.clone(),
+        township: "和阳镇".into(),
+        industry: "工业".into(),
+        staff: "120".into(),
+        insured: "50".into(),
+        status: "停产".into(),
+        ..Default::default()
+    };
+    app.update_enterprise(&Actor::cli(), ent, e.version, &input).await.unwrap();
+    let v = app.get_vacancy(Some(&staff), id).await.unwrap();
+    let active = app.recheck_vacancy(&v).await.unwrap().into_iter().find(|c| c.code == "enterprise.active").unwrap();
+    assert_eq!(active.outcome, "fail", "{active:?}");
+    let e = app.get_enterprise(&Actor::cli(), ent).await.unwrap();
+    assert_eq!(e.status, "suspended");
+    app.update_enterprise(&Actor::cli(), ent, e.version, &EnterpriseInput { status: String::new(), ..input.clone() }).await.unwrap();
+    assert_eq!(app.get_enterprise(&Actor::cli(), ent).await.unwrap().status, "suspended", "blank keeps the status");
+    let bad =
+        app.update_enterprise(&Actor::cli(), ent, e.version + 1, &EnterpriseInput { status: "倒闭了".into(), ..input }).await.unwrap_err();
+    assert!(matches!(&bad, AppError::Validation(f) if f[0].field == "经营状态"), "{bad}");
 }

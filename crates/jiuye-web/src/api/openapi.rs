@@ -31,7 +31,8 @@ fn enterprise_input() -> Value {
             "name": {"type": "string"}, "credit_code": {"type": "string", "description": "统一社会信用代码（GB 32100）"},
             "township": {"type": "string"}, "industry": {"type": "string"}, "staff": {"type": "string"}, "insured": {"type": "string"},
             "revenue_wan": {"type": "string", "description": "营业收入（万元，十进制字符串）"}, "contact_name": {"type": "string"},
-            "contact_phone": {"type": "string", "description": "更新时留空表示不变"}
+            "contact_phone": {"type": "string", "description": "更新时留空表示不变"},
+            "status": {"type": "string", "enum": ["active", "suspended", "closed", ""], "description": "经营状态；留空：新登记为 active，更新时不变"}
         }
     })
 }
@@ -63,6 +64,7 @@ fn enterprise() -> Value {
             "staff": {"type": ["integer", "null"]}, "insured": {"type": ["integer", "null"]}, "revenue_wan": {"type": ["string", "null"]},
             "size_class": {"type": "string", "enum": ["large", "medium", "small", "micro"]}, "size_basis": {"type": "string"},
             "contact_name": {"type": ["string", "null"]}, "contact_phone_masked": {"type": ["string", "null"]},
+            "status": {"type": "string", "enum": ["active", "suspended", "closed"]},
             "version": {"type": "integer"}, "updated_at": {"type": "string", "format": "date-time"}
         }
     })

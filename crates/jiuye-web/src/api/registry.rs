@@ -71,6 +71,7 @@ pub fn enterprise_json(e: &EnterpriseRecord) -> Value {
         "size_basis": e.size_basis,
         "contact_name": e.contact_name,
         "contact_phone_masked": e.contact_phone_masked,
+        "status": e.status,
         "version": e.version,
         "updated_at": e.updated_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
     })

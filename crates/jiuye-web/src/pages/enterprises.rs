@@ -32,6 +32,7 @@ pub struct EnterpriseRow {
     pub size_basis: String,
     pub contact_name: String,
     pub contact_phone: String,
+    pub status: &'static str,
     pub updated_at: String,
     pub version: i64,
 }
@@ -50,6 +51,7 @@ fn row(e: &EnterpriseRecord) -> EnterpriseRow {
         size_basis: e.size_basis.clone(),
         contact_name: e.contact_name.clone().unwrap_or_default(),
         contact_phone: e.contact_phone_masked.clone().unwrap_or_default(),
+        status: jiuye_domain::EnterpriseStatus::from_code(&e.status).map(|s| s.label()).unwrap_or(""),
         updated_at: local_time(e.updated_at),
         version: e.version,
     }
@@ -220,6 +222,7 @@ struct FormPage {
     f: EnterpriseInput,
     townships: Vec<Opt>,
     industries: Vec<Opt>,
+    statuses: Vec<Opt>,
     errors: Vec<String>,
 }
 
@@ -241,6 +244,10 @@ fn form_page(staff: &Staff, editing: Option<(Uuid, i64)>, f: EnterpriseInput, er
         version,
         townships: township_opts(&t),
         industries: industry_opts(&industry),
+        statuses: super::opts(
+            jiuye_domain::EnterpriseStatus::ALL.iter().map(|x| (x.code(), x.label())),
+            if f.status.is_empty() { "active" } else { &f.status },
+        ),
         f,
         errors,
     };
@@ -288,6 +295,7 @@ pub async fn edit_form(State(s): State<AppState>, staff: Staff, Path(id): Path<U
         revenue_wan: e.revenue_fen.map(jiuye_domain::size_class::fen_to_wan).unwrap_or_default(),
         contact_name: e.contact_name.clone().unwrap_or_default(),
         contact_phone: String::new(),
+        status: e.status.clone(),
     };
     Ok(form_page(&staff, Some((id, e.version)), input, Vec::new()))
 }
