@@ -15,6 +15,7 @@ pub mod registry;
 pub mod scan;
 pub mod seekers;
 pub mod sms;
+pub mod unemployment;
 pub mod vacancy_export;
 pub mod vault;
 

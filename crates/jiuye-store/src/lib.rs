@@ -7,6 +7,7 @@ pub mod enterprises;
 pub mod households;
 mod migrate;
 pub mod persons;
+pub mod registrations;
 pub mod seekers;
 pub mod sessions;
 pub mod sms;

@@ -28,6 +28,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_citizen.sql"),
         postgres: include_str!("../migrations/postgres/0003_citizen.sql"),
     },
+    Migration {
+        name: "0004_unemployment",
+        sqlite: include_str!("../migrations/sqlite/0004_unemployment.sql"),
+        postgres: include_str!("../migrations/postgres/0004_unemployment.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod push;
 mod scan;
+mod unemployment;
 mod vacancies;
 
 use std::path::PathBuf;

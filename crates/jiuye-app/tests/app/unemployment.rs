@@ -1,0 +1,136 @@
+//! Unemployment registration and the monthly follow-up on both backends: the checks at
+//! registration, month boundaries of the due list (the 31st, the last day of a month, leap years),
+//! township scoping, and the registry's employment status kept in step.
+
+use jiuye_app::registry::PersonInput;
+use jiuye_app::unemployment::{ContactInput, RegistrationInput};
+use jiuye_app::{Actor, App, AppError};
+use jiuye_domain::Role;
+use jiuye_test_support::TestDb;
+use time::Date;
+use time::macros::{date, datetime};
+use uuid::Uuid;
+
+use crate::vacancies::{actor, app_with_clock};
+
+async fn person(app: &App, name: &str, birth: Date, seq: u32, township: &str, status: &str) -> Uuid {
+    let input = PersonInput {
+        name: name.into(),
+        id_number: jiuye_app::demo::make_id_number("130527", birth, seq),
+        township: township.into(),
+        employment_status: status.into(),
+        ..Default::default()
+    };
+    app.create_person(&Actor::cli(), &input).await.unwrap()
+}
+
+fn on(d: &str) -> RegistrationInput {
+    RegistrationInput { registered_on: d.into(), ..Default::default() }
+}
+
+fn contact(d: &str) -> ContactInput {
+    ContactInput {
+        contact_on: d.into(),
+        method: "phone".into(),
+        outcome: "仍在求职，推荐电焊工岗位".into(),
+        services: "职业介绍".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn registration_checks_age_conflicts_and_keeps_the_registry_status_in_step() {
+    for db in TestDb::all().await {
+        let (app, _) = app_with_clock(&db).await;
+        let clerk = actor("clerk1", Role::TownshipClerk, Some("130527100"), None);
+        let p = person(&app, "冯志强", date!(1988 - 04 - 10), 1, "和阳镇", "unemployed").await;
+        let id = app.register_unemployment(&clerk, p, &on("2026-11-02")).await.unwrap();
+        let again = app.register_unemployment(&clerk, p, &on("")).await.unwrap_err();
+        assert!(matches!(&again, AppError::Conflict(m) if m.contains("2026-11-02")), "{again} ({})", db.backend);
+
+        let worker = person(&app, "蒋红", date!(1990 - 01 - 01), 2, "和阳镇", "employed").await;
+        let e = app.register_unemployment(&clerk, worker, &on("")).await.unwrap_err();
+        assert!(matches!(&e, AppError::Conflict(m) if m.contains("就业")), "a conflict is shown, not overridden: {e}");
+        assert_eq!(app.get_person(&clerk, worker).await.unwrap().employment_status, "employed");
+        app.register_unemployment(&clerk, worker, &RegistrationInput { confirm_not_employed: "on".into(), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(app.get_person(&clerk, worker).await.unwrap().employment_status, "unemployed");
+
+        let child = person(&app, "韩小宝", date!(2012 - 06 - 01), 3, "和阳镇", "not_in_labour_force").await;
+        let e = app.register_unemployment(&clerk, child, &on("")).await.unwrap_err();
+        assert!(matches!(&e, AppError::Validation(f) if f[0].code == "registration.too_young"), "{e}");
+        let old = person(&app, "曹大爷", date!(1960 - 03 - 01), 4, "和阳镇", "unemployed").await;
+        let e = app.register_unemployment(&clerk, old, &on("")).await.unwrap_err();
+        assert!(matches!(&e, AppError::Validation(f) if f[0].code == "registration.retired"), "{e}");
+
+        let other_clerk = actor("clerk2", Role::TownshipClerk, Some("130527101"), None);
+        assert!(matches!(app.get_registration(&other_clerk, id).await, Err(AppError::NotFound)), "another township's clerk sees nothing");
+        assert!(app.register_unemployment(&other_clerk, p, &on("")).await.is_err());
+
+        // Closing because of work: the registry says employed; the history keeps the spell.
+        let r = app.get_registration(&clerk, id).await.unwrap();
+        let e = app.close_registration(&clerk, id, r.version, "2026-11-01", "employed", "").await.unwrap_err();
+        assert!(matches!(&e, AppError::Validation(f) if f[0].code == "date.before_registration"), "{e}");
+        app.close_registration(&clerk, id, r.version, "2026-11-20", "employed", "入职恒达机械").await.unwrap();
+        assert_eq!(app.get_person(&clerk, p).await.unwrap().employment_status, "employed");
+        let e = app.record_contact(&clerk, id, &contact("2026-11-25")).await.unwrap_err();
+        assert!(matches!(&e, AppError::Validation(f) if f[0].code == "date.outside_spell"), "{e}");
+        let second = app
+            .register_unemployment(&clerk, p, &RegistrationInput { confirm_not_employed: "on".into(), ..on("2026-11-26") })
+            .await
+            .unwrap();
+        let history = app.registrations_of_person(&clerk, p).await.unwrap();
+        assert_eq!(history.len(), 2, "several spells over time");
+        assert_eq!(history[0].id, second);
+        let report = app.store.verify_audit().await.unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_due_list_follows_calendar_months_at_their_boundaries_and_is_scoped_by_township() {
+    for db in TestDb::all().await {
+        let (app, clock) = app_with_clock(&db).await;
+        let clerk = actor("clerk1", Role::TownshipClerk, Some("130527100"), None);
+        let staff = actor("staff1", Role::BureauStaff, None, None);
+        clock.set(datetime!(2024-03-15 02:00:00 UTC));
+        let a = person(&app, "卢春", date!(1985 - 01 - 01), 11, "和阳镇", "unemployed").await;
+        let b = person(&app, "蔡秋", date!(1986 - 01 - 01), 12, "贾宋镇", "unemployed").await;
+        let ra = app.register_unemployment(&clerk, a, &on("2024-01-31")).await.unwrap();
+        let rb = app.register_unemployment(&staff, b, &on("2024-02-29")).await.unwrap();
+        app.record_contact(&clerk, ra, &contact("2024-02-29")).await.unwrap();
+        app.record_contact(&staff, rb, &contact("2024-02-29")).await.unwrap();
+
+        // 1 March of a leap year: the February contact does not cover March.
+        let due = app.followup_due(&staff, None, Some(date!(2024 - 03 - 01))).await.unwrap();
+        assert_eq!(due.len(), 2, "{}", db.backend);
+        assert!(due.iter().all(|d| d.months_without_contact == 1 && !d.overdue));
+        // The clerk sees only their township.
+        let mine = app.followup_due(&clerk, None, Some(date!(2024 - 03 - 01))).await.unwrap();
+        assert_eq!(mine.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["卢春"]);
+        assert!(
+            app.followup_due(&clerk, Some("贾宋镇"), Some(date!(2024 - 03 - 01))).await.unwrap().is_empty(),
+            "a filter cannot widen the scope"
+        );
+
+        // A contact on the last day of the month counts for that month, not the next.
+        clock.set(datetime!(2024-04-10 02:00:00 UTC));
+        app.record_contact(&clerk, ra, &contact("2024-03-31")).await.unwrap();
+        assert!(app.followup_due(&staff, Some("和阳镇"), Some(date!(2024 - 03 - 31))).await.unwrap().is_empty());
+        let april = app.followup_due(&staff, None, Some(date!(2024 - 04 - 01))).await.unwrap();
+        let by_name = |n: &str| april.iter().find(|d| d.name == n).unwrap().months_without_contact;
+        assert_eq!((by_name("卢春"), by_name("蔡秋")), (1, 2), "蔡秋 missed March: overdue");
+        assert!(april.iter().find(|d| d.name == "蔡秋").unwrap().overdue);
+        assert_eq!(april[0].name, "蔡秋", "most months without contact first");
+
+        let cov = app.followup_coverage(&staff, Some(date!(2024 - 03 - 31))).await.unwrap();
+        let heyang = cov.iter().find(|(c, ..)| c == "130527100").unwrap();
+        assert_eq!((heyang.2, heyang.3), (1, 1));
+        let jiasong = cov.iter().find(|(c, ..)| c == "130527101").unwrap();
+        assert_eq!((jiasong.2, jiasong.3), (1, 0));
+        assert!(app.followup_coverage(&clerk, None).await.is_err());
+        db.cleanup().await;
+    }
+}

@@ -1,0 +1,210 @@
+//! Unemployment registration spells (失业登记) and their follow-up contacts (每月跟踪).
+//!
+//! A person has at most one open spell (a partial unique index); spells are closed, never deleted,
+//! so the history stays. Contacts are append-only. "Active on a day" means registered on or before
+//! it and not closed on or before it.
+
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::args::{Filter, bind_args};
+use crate::{Arg, Result, Scope, Store, StoreError, WriteTx, map_unique, on_db, on_tx};
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct RegistrationRecord {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub name: String,
+    pub id_masked: String,
+    pub township_code: String,
+    pub township_name: String,
+    pub registered_on: Date,
+    pub channel: String,
+    pub registered_by: String,
+    pub closed_on: Option<Date>,
+    pub close_reason: Option<String>,
+    pub close_note: Option<String>,
+    pub closed_by: Option<String>,
+    pub last_contact_on: Option<Date>,
+    pub version: i64,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct ContactRecord {
+    pub id: Uuid,
+    pub registration_id: Uuid,
+    pub contact_on: Date,
+    pub method: String,
+    pub outcome: String,
+    pub services: String,
+    pub note: String,
+    pub recorded_by: String,
+    pub recorded_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRegistration {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub township_code: String,
+    pub registered_on: Date,
+    pub channel: String,
+    pub registered_by: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewContact {
+    pub id: Uuid,
+    pub registration_id: Uuid,
+    pub contact_on: Date,
+    pub method: String,
+    pub outcome: String,
+    pub services: String,
+    pub note: String,
+    pub recorded_by: String,
+}
+
+/// How a spell ends.
+#[derive(Debug, Clone, Copy)]
+pub struct Closing<'a> {
+    pub closed_on: Date,
+    pub reason: &'a str,
+    pub note: &'a str,
+    pub by: &'a str,
+}
+
+const SELECT: &str = "SELECT r.id, r.person_id, p.name, p.id_masked, r.township_code, t.name AS township_name, r.registered_on, r.channel,
+    r.registered_by, r.closed_on, r.close_reason, r.close_note, r.closed_by,
+    (SELECT MAX(c.contact_on) FROM contacts c WHERE c.registration_id = r.id) AS last_contact_on,
+    r.version, r.created_at, r.updated_at
+    FROM registrations r JOIN persons p ON p.id = r.person_id JOIN townships t ON t.code = r.township_code";
+
+impl Store {
+    pub async fn get_registration(&self, scope: &Scope, id: Uuid) -> Result<Option<RegistrationRecord>> {
+        let mut f = Filter::default();
+        if !f.person_scope(scope, "r.township_code") {
+            return Ok(None);
+        }
+        f.push("r.id = ?", Arg::Uuid(id));
+        let sql = format!("{SELECT}{}", f.where_clause());
+        Ok(
+            on_db!(self.db, p => bind_args!(sqlx::query_as::<_, RegistrationRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_optional(p).await)?,
+        )
+    }
+
+    /// Every spell of a person, newest first.
+    pub async fn registrations_of_person(&self, scope: &Scope, person_id: Uuid) -> Result<Vec<RegistrationRecord>> {
+        let mut f = Filter::default();
+        if !f.person_scope(scope, "r.township_code") {
+            return Ok(Vec::new());
+        }
+        f.push("r.person_id = ?", Arg::Uuid(person_id));
+        let sql = format!("{SELECT}{} ORDER BY r.registered_on DESC, r.id", f.where_clause());
+        Ok(
+            on_db!(self.db, p => bind_args!(sqlx::query_as::<_, RegistrationRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_all(p).await)?,
+        )
+    }
+
+    pub async fn contacts_of(&self, registration_id: Uuid) -> Result<Vec<ContactRecord>> {
+        Ok(on_db!(self.db, p => sqlx::query_as::<_, ContactRecord>(
+            "SELECT id, registration_id, contact_on, method, outcome, services, note, recorded_by, recorded_at FROM contacts
+             WHERE registration_id = $1 ORDER BY contact_on DESC, recorded_at DESC")
+            .bind(registration_id).fetch_all(p).await)?)
+    }
+
+    /// Spells active on `as_of` with no contact between `month_start` and `as_of` (the follow-up
+    /// due list of that month), in the scope, optionally one township; oldest registration first.
+    /// `last_contact_on` is the last contact on or before `as_of`.
+    pub async fn followup_due(
+        &self,
+        scope: &Scope,
+        township: Option<&str>,
+        month_start: Date,
+        as_of: Date,
+    ) -> Result<Vec<RegistrationRecord>> {
+        let mut f = Filter::default();
+        if !f.person_scope(scope, "r.township_code") {
+            return Ok(Vec::new());
+        }
+        if let Some(t) = township {
+            f.push("r.township_code = ?", Arg::Text(t.to_string()));
+        }
+        f.push("r.registered_on <= ?", Arg::Date(as_of));
+        let n = f.next();
+        f.args.push(Arg::Date(as_of));
+        f.push_raw(&format!("(r.closed_on IS NULL OR r.closed_on > ${n})"));
+        let m = f.next();
+        f.args.push(Arg::Date(month_start));
+        f.push_raw(&format!(
+            "NOT EXISTS (SELECT 1 FROM contacts c WHERE c.registration_id = r.id AND c.contact_on >= ${m} AND c.contact_on <= ${n})"
+        ));
+        let sql = format!(
+            "SELECT r.id, r.person_id, p.name, p.id_masked, r.township_code, t.name AS township_name, r.registered_on, r.channel,
+                r.registered_by, r.closed_on, r.close_reason, r.close_note, r.closed_by,
+                (SELECT MAX(c.contact_on) FROM contacts c WHERE c.registration_id = r.id AND c.contact_on <= ${n}) AS last_contact_on,
+                r.version, r.created_at, r.updated_at
+             FROM registrations r JOIN persons p ON p.id = r.person_id JOIN townships t ON t.code = r.township_code{}
+             ORDER BY r.registered_on, r.id",
+            f.where_clause()
+        );
+        Ok(
+            on_db!(self.db, p => bind_args!(sqlx::query_as::<_, RegistrationRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_all(p).await)?,
+        )
+    }
+
+    /// Active spells on `as_of` per township: `(township, active, contacted this month)`.
+    pub async fn followup_coverage(&self, month_start: Date, as_of: Date) -> Result<Vec<(String, i64, i64)>> {
+        Ok(on_db!(self.db, p => sqlx::query_as::<_, (String, i64, i64)>(
+            "SELECT r.township_code, COUNT(*),
+                SUM(CASE WHEN EXISTS (SELECT 1 FROM contacts c WHERE c.registration_id = r.id AND c.contact_on >= $1 AND c.contact_on <= $2)
+                    THEN 1 ELSE 0 END)
+             FROM registrations r WHERE r.registered_on <= $2 AND (r.closed_on IS NULL OR r.closed_on > $2)
+             GROUP BY r.township_code ORDER BY r.township_code")
+            .bind(month_start).bind(as_of).fetch_all(p).await)?)
+    }
+}
+
+impl WriteTx {
+    pub async fn insert_registration(&mut self, r: &NewRegistration, now: OffsetDateTime) -> Result<()> {
+        on_tx!(self, c => sqlx::query(
+            "INSERT INTO registrations (id, person_id, township_code, registered_on, channel, registered_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
+            .bind(r.id).bind(r.person_id).bind(&r.township_code).bind(r.registered_on).bind(&r.channel).bind(&r.registered_by).bind(now)
+            .execute(c).await.map(|x| x.rows_affected()))
+        .map_err(|e| map_unique(e, "失业登记"))?;
+        Ok(())
+    }
+
+    pub async fn registration_for_update(&mut self, id: Uuid) -> Result<Option<RegistrationRecord>> {
+        let sql = format!("{SELECT} WHERE r.id = $1");
+        Ok(on_tx!(self, c => sqlx::query_as::<_, RegistrationRecord>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)?)
+    }
+
+    /// Closes an open spell (optimistic: the version must match).
+    pub async fn close_registration(&mut self, id: Uuid, version: i64, closing: &Closing<'_>, now: OffsetDateTime) -> Result<()> {
+        let Closing { closed_on, reason, note, by } = *closing;
+        let n = on_tx!(self, c => sqlx::query(
+            "UPDATE registrations SET closed_on = $1, close_reason = $2, close_note = $3, closed_by = $4, version = version + 1, updated_at = $5
+             WHERE id = $6 AND version = $7 AND closed_on IS NULL")
+            .bind(closed_on).bind(reason).bind(note).bind(by).bind(now).bind(id).bind(version).execute(c).await.map(|x| x.rows_affected()))?;
+        if n == 1 { Ok(()) } else { Err(StoreError::Conflict) }
+    }
+
+    pub async fn insert_contact(&mut self, c: &NewContact, now: OffsetDateTime) -> Result<()> {
+        on_tx!(self, x => sqlx::query(
+            "INSERT INTO contacts (id, registration_id, contact_on, method, outcome, services, note, recorded_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(c.id).bind(c.registration_id).bind(c.contact_on).bind(&c.method).bind(&c.outcome).bind(&c.services).bind(&c.note)
+            .bind(&c.recorded_by).bind(now).execute(x).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Sets a person's employment status (registration and its closing keep the registry in step).
+    pub async fn set_employment_status(&mut self, person_id: Uuid, status: &str, now: OffsetDateTime) -> Result<()> {
+        on_tx!(self, c => sqlx::query("UPDATE persons SET employment_status = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+            .bind(status).bind(now).bind(person_id).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}
