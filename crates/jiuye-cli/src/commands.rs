@@ -13,8 +13,8 @@ use jiuye_store::Store;
 
 use crate::settings::Settings;
 use crate::{
-    AuditAction, Command, ConfigAction, ExportWhat, FileFormat, Format, ImportWhat, PolicyAction, SearchAction, SmsAction, UserAction,
-    VacancyAction,
+    AuditAction, Command, ConfigAction, ExportWhat, FileFormat, FollowupAction, Format, ImportWhat, PolicyAction, SearchAction, SmsAction,
+    UserAction, VacancyAction,
 };
 
 /// The CLI's output. A closed pipe (`jiuye … | head`) is not an error worth a panic.
@@ -121,6 +121,32 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 s.from_seq,
                 s.to_seq
             ));
+        }
+        Command::Followup { action: FollowupAction::Due { township, as_of, format } } => {
+            let app = open(&settings, false).await?;
+            let as_of = match as_of.as_deref() {
+                Some(d) => Some(jiuye_app::jobs::parse_date("as-of", d).map_err(|e| anyhow::anyhow!("{e}"))?),
+                None => None,
+            };
+            let due = app.followup_due(&Actor::cli(), township.as_deref(), as_of).await?;
+            match format {
+                Format::Json => print(&serde_json::to_string_pretty(&due)?),
+                Format::Text => {
+                    for d in &due {
+                        print(&format!(
+                            "{}\t{}\t{}\t登记于{}\t最近联系{}\t{}个月未联系{}",
+                            d.township_name,
+                            d.name,
+                            d.id_number_masked,
+                            d.registered_on,
+                            d.last_contact_on.map(|c| c.to_string()).unwrap_or_else(|| "无".into()),
+                            d.months_without_contact,
+                            if d.overdue { "（逾期）" } else { "" }
+                        ));
+                    }
+                    print(&format!("共 {} 人本月待联系，其中逾期 {} 人。", due.len(), due.iter().filter(|d| d.overdue).count()));
+                }
+            }
         }
         Command::Sms { action: SmsAction::SendDue { format } } => {
             let app = open(&settings, false).await?;

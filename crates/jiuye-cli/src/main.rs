@@ -120,6 +120,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: VacancyAction,
     },
+    /// Unemployment follow-up (measure (二十二)).
+    Followup {
+        #[command(subcommand)]
+        action: FollowupAction,
+    },
     /// The SMS outbox.
     Sms {
         #[command(subcommand)]
@@ -159,6 +164,20 @@ pub(crate) enum VacancyAction {
 pub(crate) enum FileFormat {
     Json,
     Xlsx,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum FollowupAction {
+    /// Active registrations with no contact yet in the month of the as-of date (default today),
+    /// with their township and how many months they have gone without contact.
+    Due {
+        #[arg(long)]
+        township: Option<String>,
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Subcommand)]

@@ -5,7 +5,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 
-use crate::pages::{account, admin, citizen, enterprises, households, import, jobs, ops, persons, policy, seekers, sms, vacancies};
+use crate::pages::{
+    account, admin, citizen, enterprises, followup, households, import, jobs, ops, persons, policy, seekers, sms, vacancies,
+};
 use crate::{AppState, api, security};
 
 /// Routes as `(method, path)`, for the OpenAPI and access-matrix tests.
@@ -46,6 +48,12 @@ pub fn router(state: AppState) -> Router {
         .route("/persons/{id}", get(persons::detail).post(persons::update))
         .route("/persons/{id}/edit", get(persons::edit_form))
         .route("/persons/{id}/reveal", post(persons::reveal))
+        .route("/persons/{id}/registrations", post(followup::register))
+        // unemployment registration and follow-up
+        .route("/registrations/{id}", get(followup::detail))
+        .route("/registrations/{id}/contacts", post(followup::add_contact))
+        .route("/registrations/{id}/close", post(followup::close))
+        .route("/followup", get(followup::tasks))
         .route("/households", get(households::list))
         .route("/households/export", post(households::export))
         .route("/households/{id}", get(households::detail))

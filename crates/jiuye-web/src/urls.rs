@@ -41,3 +41,6 @@ pub fn seekers() -> &'static str {
 pub fn seeker(id: Uuid) -> String {
     format!("/seekers/{id}")
 }
+pub fn registration(id: Uuid) -> String {
+    format!("/registrations/{id}")
+}

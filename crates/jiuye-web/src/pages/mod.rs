@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod citizen;
 pub mod enterprises;
+pub mod followup;
 pub mod households;
 pub mod import;
 pub mod jobs;

@@ -210,6 +210,9 @@ struct DetailPage {
     p: PersonView,
     can_edit: bool,
     can_reveal: bool,
+    spells: Vec<super::followup::SpellRow>,
+    has_open_spell: bool,
+    today: String,
 }
 
 pub async fn detail(State(s): State<AppState>, staff: Staff, Path(id): Path<Uuid>) -> Result<Response, PageError> {
@@ -235,7 +238,11 @@ pub async fn detail(State(s): State<AppState>, staff: Staff, Path(id): Path<Uuid
         version: p.version,
     };
     let role = staff.actor().role;
+    let spells = s.app.registrations_of_person(staff.actor(), id).await.map_err(|e| staff.err(e))?;
     Ok(DetailPage {
+        has_open_spell: spells.iter().any(|r| r.closed_on.is_none()),
+        spells: spells.iter().map(super::followup::spell_row).collect(),
+        today: today.to_string(),
         nav: Nav::of(&staff),
         csrf: staff.user.csrf.clone(),
         p: view,

@@ -72,6 +72,16 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         .await
         .unwrap()
         .to_string();
+    let registration = t
+        .app
+        .register_unemployment(
+            &jiuye_app::Actor::cli(),
+            other.parse().unwrap(),
+            &jiuye_app::unemployment::RegistrationInput { confirm_not_employed: "on".into(), ..Default::default() },
+        )
+        .await
+        .unwrap()
+        .to_string();
     let mut clients = Vec::new();
     for role in ROLES {
         let c = match role {
@@ -118,7 +128,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                 .replace("{household}", &household)
                 .replace("{enterprise}", &ent)
                 .replace("{vacancy}", &vacancy)
-                .replace("{seeker}", &seeker),
+                .replace("{seeker}", &seeker).replace("{registration}", &registration),
         );
         rows += 1;
         for (i, c) in clients.iter_mut().enumerate() {

@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod api;
+mod followup;
 mod jobs;
 mod policy;
 mod registry;
