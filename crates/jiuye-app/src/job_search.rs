@@ -90,6 +90,19 @@ impl JobSearch {
                 )));
             }
             Err(e) => {
+                // Only a directory that holds an index (and nothing that is not one) is removed: a
+                // search_dir set by mistake to the data directory must not cost the database.
+                let is_index = dir.join("meta.json").exists()
+                    && std::fs::read_dir(dir).map_err(internal)?.filter_map(Result::ok).all(|f| {
+                        let n = f.file_name().to_string_lossy().to_lowercase();
+                        ![".db", ".keys", "-wal", "-shm", ".sqlite", ".toml"].iter().any(|x| n.ends_with(x))
+                    });
+                if !is_index {
+                    return Err(AppError::Internal(format!(
+                        "search directory {} cannot be opened as an index and does not look like one ({e}); check search_dir",
+                        dir.display()
+                    )));
+                }
                 tracing::warn!(search.dir = %dir.display(), error = %e, "search index unreadable; rebuilding it");
                 std::fs::remove_dir_all(dir).map_err(internal)?;
                 SearchIndex::open_or_create(dir).map_err(internal)?
@@ -177,6 +190,9 @@ impl JobSearch {
         drop(tx);
         let indexed = builder.await.map_err(internal)?.map_err(internal)?;
         if let Some(e) = failed {
+            // The index now holds part of the board: mark it as knowing nothing, so the next
+            // catch-up replays every change (or rebuilds) instead of trusting the old watermark.
+            self.index.set_watermark(0).map_err(internal)?;
             return Err(e);
         }
         self.index.set_watermark(head).map_err(internal)?;
@@ -315,7 +331,9 @@ impl App {
             other => internal(other),
         })?;
         let keys: Vec<i64> = hits.hits.iter().map(|h| h.id).collect();
-        let items = self.store.vacancies_by_search_keys(&keys).await?;
+        // A vacancy closed after the catch-up is left out rather than shown as open.
+        let items: Vec<VacancyRecord> =
+            self.store.vacancies_by_search_keys(&keys).await?.into_iter().filter(|v| v.status == VacancyStatus::Published.code()).collect();
         Ok(BoardPage {
             total: hits.total,
             page: query.page,

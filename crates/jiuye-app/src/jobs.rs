@@ -360,6 +360,7 @@ impl App {
             None => out.push(ReviewCheck::new("pay.minimum_wage", "warn", "未配置当日的最低工资标准参数，无法比对")),
         }
         let text = format!("{}\n{}", w.title, w.description);
+        let wording_text = format!("{text}\n{}", w.how_to_apply);
         let similar = self.store.similar_open_vacancies(&w.employer_name, &w.occupation_code, except).await?;
         let dup = similar
             .iter()
@@ -374,7 +375,7 @@ impl App {
             ),
             None => ReviewCheck::new("duplicate", "ok", "未发现同单位重复发布的岗位"),
         });
-        let findings = check_wording(&text);
+        let findings = check_wording(&wording_text);
         if findings.is_empty() {
             out.push(ReviewCheck::new("wording", "ok", "未发现性别、年龄、民族、户籍等限制性表述"));
         }
@@ -711,7 +712,7 @@ pub fn stored_checks(v: &VacancyRecord) -> Vec<ReviewCheck> {
     serde_json::from_str(&v.checks).unwrap_or_default()
 }
 
-/// The first 8 hex digits of an id: what the pages show as the vacancy number.
+/// The last 8 hex digits of an id (the random part of a UUIDv7): the vacancy number pages show.
 pub fn short_id(id: Uuid) -> String {
     id.simple().to_string().chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect()
 }

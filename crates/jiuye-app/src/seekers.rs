@@ -267,7 +267,10 @@ impl App {
             return Err(AppError::Forbidden("当前角色不能修改求职登记"));
         }
         let s = self.get_seeker(actor, id).await?;
-        let w = self.parse_seeker_for(&s.township_code, s.person_id, input)?;
+        // The seeker's township follows the person's (常住地) when the registry has moved them.
+        let township =
+            self.store.get_person(&jiuye_store::Scope::All, s.person_id).await?.map(|p| p.township_code).unwrap_or(s.township_code.clone());
+        let w = self.parse_seeker_for(&township, s.person_id, input)?;
         let mut tx = self.store.begin_write().await?;
         tx.update_seeker(id, version, &w, self.now()).await?;
         tx.audit(self.audit_entry(actor, "seeker.update", "job_seeker", Some(id.to_string()), "ok", seeker_audit(&w))).await?;
@@ -468,6 +471,9 @@ impl App {
             return Err(AppError::field("求职人员", "push.count", format!("请选择1到{MAX_PUSH}名求职人员")));
         }
         let v = self.get_vacancy(Some(actor), vacancy_id).await?;
+        if v.status != VacancyStatus::Published.code() {
+            return Err(AppError::field("岗位", "push.not_published", "只能推荐已发布岗位的候选人"));
+        }
         if v.enterprise_id.is_none() {
             return Err(AppError::field("岗位", "push.no_enterprise", "该岗位的用人单位没有企业账号，请线下推荐"));
         }
@@ -539,9 +545,6 @@ impl App {
             o => {
                 cur.outcome = o.into();
                 cur.outcome_at = now;
-                if o == "interested" && cur.consent == "pending" {
-                    cur.consent = "agreed".into();
-                }
             }
         }
         tx.update_push(&cur).await?;
@@ -569,8 +572,10 @@ impl App {
     /// phone only when the person agreed; each disclosure is audited.
     pub async fn candidates(&self, actor: &Actor, vacancy_id: Uuid) -> AppResult<Vec<Candidate>> {
         let v = self.get_vacancy(Some(actor), vacancy_id).await?;
-        if !(self.may_change_vacancy(actor, &v) || actor.role.can_read_persons()) {
-            return Err(AppError::Forbidden("不能查看此岗位的候选人"));
+        // The employer, the bureau, and the clerks of the vacancy's township: those who broker
+        // the contact. Leaders and other townships do not see candidates' names and phones.
+        if !self.may_change_vacancy(actor, &v) {
+            return Err(AppError::Forbidden("只有用人单位和经办的人社工作人员可以查看候选人"));
         }
         let today = self.clock.today();
         let mut out = Vec::new();

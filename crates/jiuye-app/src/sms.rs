@@ -72,10 +72,22 @@ impl App {
         let p = &self.sms.policy;
         let local = t.to_offset(CST);
         let h = local.hour();
-        let start = |d: time::Date| d.with_time(Time::from_hms(p.quiet_until_hour, 0, 0).unwrap_or(Time::MIDNIGHT)).assume_offset(CST);
-        if h >= p.quiet_from_hour {
-            start(local.date() + Duration::days(1)).to_offset(time::UtcOffset::UTC)
-        } else if h < p.quiet_until_hour {
+        let (from, until) = (p.quiet_from_hour, p.quiet_until_hour);
+        let start = |d: time::Date| d.with_time(Time::from_hms(until, 0, 0).unwrap_or(Time::MIDNIGHT)).assume_offset(CST);
+        if from == until {
+            // No quiet hours.
+            t
+        } else if from > until {
+            // A window across midnight, e.g. 21–8.
+            if h >= from {
+                start(local.date() + Duration::days(1)).to_offset(time::UtcOffset::UTC)
+            } else if h < until {
+                start(local.date()).to_offset(time::UtcOffset::UTC)
+            } else {
+                t
+            }
+        } else if (from..until).contains(&h) {
+            // A window within one day, e.g. 0–6.
             start(local.date()).to_offset(time::UtcOffset::UTC)
         } else {
             t
@@ -87,6 +99,10 @@ impl App {
     pub async fn send_due_sms(&self, limit: i64) -> AppResult<SendReport> {
         let now = self.now();
         let mut report = SendReport::default();
+        // A read first: the write lock is taken only when something is due.
+        if self.store.sms_due_count(now).await? == 0 {
+            return Ok(report);
+        }
         let mut tx = self.store.begin_write().await?;
         let claimed = tx.claim_due_sms(now, now + Duration::minutes(5), limit).await?;
         tx.commit().await?;
@@ -128,7 +144,14 @@ impl App {
                 Ok(receipt) => {
                     tx.sms_sent(m.id, receipt.provider_message_id.as_deref(), at, &today).await?;
                     report.sent += 1;
-                    Some(("delivered", format!("短信已提交网关（{}）", self.sms.sender.name())))
+                    if self.sms.sender.name() == "log" {
+                        // Nothing left the building: the push stays "pushed" for the window to tell.
+                        Some(("recorded", "未配置短信网关，短信仅记录未发出，请电话或窗口告知".to_string()))
+                    } else if receipt.accepted {
+                        Some(("delivered", format!("短信已由网关接收（{}）", self.sms.sender.name())))
+                    } else {
+                        Some(("recorded", "网关已收到但未确认发送".to_string()))
+                    }
                 }
                 Err(e) => {
                     let attempts = u32::try_from(m.attempts + 1).unwrap_or(u32::MAX);
@@ -152,7 +175,7 @@ impl App {
                 && let Some(mut p) = tx.push_for_update(push_id).await?
             {
                 // A reply may already have moved the push further; only "pushed" becomes delivered.
-                if p.outcome == "pushed" || outcome == "failed" {
+                if (p.outcome == "pushed" && outcome == "delivered") || outcome == "failed" {
                     p.outcome = outcome.into();
                     p.outcome_at = at;
                     tx.update_push(&p).await?;
@@ -203,11 +226,10 @@ impl App {
                 if let Some(id) = push_id
                     && let Some(mut p) = tx.push_for_update(id).await?
                 {
+                    // Interest by SMS is not consent to share name and phone with the employer: the
+                    // message does not ask for it. Consent comes online or at the window.
                     p.outcome = code.into();
                     p.outcome_at = now;
-                    if code == "interested" && p.consent == "pending" {
-                        p.consent = "agreed".into();
-                    }
                     tx.update_push(&p).await?;
                     tx.push_event(id, now, "system:sms", code, "短信回复").await?;
                     push_updated = true;

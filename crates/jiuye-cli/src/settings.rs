@@ -182,7 +182,7 @@ impl Settings {
             None => fig = fig.merge(Toml::file("jiuye.toml")),
         }
         // Only our keys: other JIUYE_* variables (test switches) are not settings.
-        const KEYS: [&str; 10] = [
+        const KEYS: [&str; 12] = [
             "database_url",
             "key_file",
             "sqlite_cache_mib",
@@ -193,6 +193,8 @@ impl Settings {
             "security",
             "web",
             "import",
+            "search_dir",
+            "sms",
         ];
         fig = fig.merge(Env::prefixed("JIUYE_").filter(|k| KEYS.iter().any(|p| k.as_str().starts_with(p))).split("__"));
         Ok(fig.extract()?)

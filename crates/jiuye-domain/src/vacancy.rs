@@ -164,7 +164,23 @@ const PHRASES: &[(&str, &str, &[&str])] = &[
 /// reported when the text sets an upper age bound ("35岁以下", "18-45周岁"); a lower bound alone
 /// ("年满16周岁") is the legal working age and not reported.
 pub fn check_wording(text: &str) -> Vec<WordingFinding> {
-    let compact: String = crate::normalize::normalize(text).chars().filter(|c| !c.is_whitespace()).collect();
+    let mut compact: String = crate::normalize::normalize(text).chars().filter(|c| !c.is_whitespace()).collect();
+    // Phrases that say there is no restriction, removed first so that "不限男女" does not read as 限男.
+    for neutral in [
+        "男女不限",
+        "不限男女",
+        "性别不限",
+        "不限性别",
+        "男女均可",
+        "婚否不限",
+        "已婚未婚均可",
+        "未婚已婚均可",
+        "户籍不限",
+        "不限户籍",
+        "民族不限",
+    ] {
+        compact = compact.replace(neutral, "");
+    }
     let mut out = Vec::new();
     for (code, message, words) in PHRASES {
         let hits: Vec<&str> = words.iter().copied().filter(|w| compact.contains(w)).collect();
@@ -288,6 +304,8 @@ mod tests {
         assert_eq!(check_wording("年龄18-45周岁")[0].words, "18-45周岁");
         assert_eq!(check_wording("18至50岁")[0].code, "age");
         assert!(check_wording("男女不限，年满16周岁，有焊工证").is_empty());
+        assert!(check_wording("不限男女，已婚未婚均可，户籍不限").is_empty(), "neutral phrases are not restrictions");
+        assert_eq!(check_wording("不限男女，限女性")[0].code, "gender", "a restriction next to a neutral phrase is still found");
         assert!(check_wording("月薪4000-6000元，缴纳五险").is_empty());
         assert!(check_wording("工作经验3年以上").is_empty());
         assert_eq!(check_wording("限 男")[0].code, "gender", "spaces do not hide a phrase");

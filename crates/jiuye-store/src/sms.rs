@@ -81,6 +81,14 @@ impl Store {
         Ok(on_db!(self.db, p => sqlx::query_as::<_, OutboxRecord>(sqlx::AssertSqlSafe(sql.as_str())).bind(push_id).fetch_all(p).await)?)
     }
 
+    /// Messages due now (queued, or sending with a lapsed lease).
+    pub async fn sms_due_count(&self, now: OffsetDateTime) -> Result<i64> {
+        let (n,): (i64,) = on_db!(self.db, p => sqlx::query_as(
+            "SELECT COUNT(*) FROM sms_outbox WHERE status IN ('queued', 'sending') AND next_attempt_at <= $1")
+            .bind(now).fetch_one(p).await)?;
+        Ok(n)
+    }
+
     pub async fn is_opted_out(&self, phone_bidx: &[u8]) -> Result<bool> {
         let (n,): (i64,) = on_db!(self.db, p => sqlx::query_as("SELECT COUNT(*) FROM sms_optout WHERE phone_bidx = $1")
             .bind(phone_bidx).fetch_one(p).await)?;

@@ -134,14 +134,16 @@ async fn a_vacancy_is_pushed_to_ranked_seekers_by_sms_and_replies_update_the_pus
         let pushes = app.pushes_of_seeker(&clerk, s_older).await.unwrap();
         assert_eq!(pushes[0].0.outcome, "delivered");
 
-        // "1" answers the push: interested, and consent to share with the enterprise.
+        // "1" answers the push: interested. It is not consent to share name and phone (the SMS does
+        // not ask for it); the window records consent.
         let res = app.handle_inbound_sms(&reply("13900000001", " 1 ", "in-1")).await.unwrap();
         assert_eq!((res.reply, res.push_updated), ("interested", true));
         assert_eq!(app.handle_inbound_sms(&reply("13900000001", "1", "in-1")).await.unwrap().reply, "duplicate");
         let p = &app.pushes_of_seeker(&clerk, s_older).await.unwrap()[0].0;
-        assert_eq!((p.outcome.as_str(), p.consent.as_str()), ("interested", "agreed"));
+        assert_eq!((p.outcome.as_str(), p.consent.as_str()), ("interested", "pending"));
+        app.record_push_outcome(&clerk, p.id, "consent_agreed", "本人电话确认同意").await.unwrap();
         let events: Vec<String> = app.push_history(&clerk, p.id).await.unwrap().into_iter().map(|e| e.event).collect();
-        assert_eq!(events, ["pushed", "delivered", "interested"]);
+        assert_eq!(events, ["pushed", "delivered", "interested", "consent_agreed"]);
 
         // Recommended to the enterprise: the one who agreed is named with a phone, the other masked.
         assert_eq!(app.recommend_to_enterprise(&clerk, v1, &[s_older, s_young]).await.unwrap(), 2);
@@ -154,6 +156,8 @@ async fn a_vacancy_is_pushed_to_ranked_seekers_by_sms_and_replies_update_the_pus
         assert!(masked.name.starts_with('钱') && !masked.name.contains("会计") && masked.phone.is_none(), "{masked:?}");
         let other_hr = actor("hr2", Role::EnterpriseHr, None, Some(Uuid::nil()));
         assert!(app.candidates(&other_hr, v1).await.is_err(), "another enterprise sees nothing");
+        assert!(app.candidates(&actor("boss", Role::Leader, None, None), v1).await.is_err(), "leaders do not see candidates");
+        assert!(app.candidates(&actor("c9", Role::TownshipClerk, Some("130527101"), None), v1).await.is_err(), "nor another township");
         app.record_push_outcome(&hr, named.push_id, "hired", "").await.unwrap();
         assert!(app.record_push_outcome(&hr, named.push_id, "consent_agreed", "").await.is_err(), "HR cannot consent for a person");
 

@@ -54,20 +54,29 @@ impl Judge {
         if (!code.is_empty() && wanted_codes().any(|c| c == code)) || wanted_names().any(|n| n == v.occupation_name.trim()) {
             return self.criterion(CODE, OCCUPATION_MAX, OCCUPATION_MAX, true, || format!("期望职业“{shown}”与岗位职业一致"));
         }
-        for (segments, points, group) in OCCUPATION_GROUP_POINTS {
-            if let Some(prefix) = code_prefix(code, segments)
-                && wanted_codes().any(|c| code_prefix(c, segments) == Some(prefix))
-            {
-                return self.criterion(CODE, points, OCCUPATION_MAX, true, || format!("期望职业与岗位职业“{shown}”同属{group}{prefix}"));
-            }
-        }
+        // The group rule that applies (the finest shared group), and the name-in-title rule: the
+        // one worth more counts.
+        let group = OCCUPATION_GROUP_POINTS.iter().find_map(|(segments, points, group)| {
+            let prefix = code_prefix(code, *segments)?;
+            wanted_codes().any(|c| code_prefix(c, *segments) == Some(prefix)).then_some((*points, *group, prefix))
+        });
         let title = normalize_cow(&v.title);
         let occupation_name = normalize_cow(&v.occupation_name);
-        if let Some(name) = wanted_names().find(|n| {
+        let named = wanted_names().find(|n| {
             let n = normalize_cow(n);
             title.contains(n.as_ref()) || occupation_name.contains(n.as_ref())
-        }) {
-            return self.criterion(CODE, OCCUPATION_NAME_IN_TITLE, OCCUPATION_MAX, true, || format!("期望职业“{name}”见于岗位名称"));
+        });
+        match (group, named) {
+            (Some((points, _, _)), Some(name)) if OCCUPATION_NAME_IN_TITLE > points => {
+                return self.criterion(CODE, OCCUPATION_NAME_IN_TITLE, OCCUPATION_MAX, true, || format!("期望职业“{name}”见于岗位名称"));
+            }
+            (Some((points, group, prefix)), _) => {
+                return self.criterion(CODE, points, OCCUPATION_MAX, true, || format!("期望职业与岗位职业“{shown}”同属{group}{prefix}"));
+            }
+            (None, Some(name)) => {
+                return self.criterion(CODE, OCCUPATION_NAME_IN_TITLE, OCCUPATION_MAX, true, || format!("期望职业“{name}”见于岗位名称"));
+            }
+            (None, None) => {}
         }
         self.criterion(CODE, 0, OCCUPATION_MAX, false, || format!("期望职业与岗位职业“{shown}”不同类"))
     }

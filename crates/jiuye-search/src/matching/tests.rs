@@ -70,6 +70,26 @@ fn an_occupation_name_in_the_title_counts_without_codes() {
 }
 
 #[test]
+fn the_better_of_a_shared_group_and_a_name_in_the_title_counts() {
+    // Only the major group is shared (5), but the expected name is in the title (25).
+    let v = VacancyProfile {
+        occupation_code: "6-05-01-01".into(),
+        title: "电焊工兼氩弧焊".into(),
+        occupation_name: "其他".into(),
+        ..welding_job()
+    };
+    let c = criterion(&score(&welder(), &v), "occupation");
+    assert_eq!((c.points, c.met), (25, true), "{c:?}");
+    assert_eq!(c.detail, "期望职业“电焊工”见于岗位名称");
+    // A finer shared group is worth more than the name: it wins.
+    let v =
+        VacancyProfile {
+            occupation_code: "6-04-01-02".into(), title: "电焊工".into(), occupation_name: "其他".into(), ..welding_job()
+        };
+    assert_eq!(criterion(&score(&welder(), &v), "occupation").points, 25);
+}
+
+#[test]
 fn a_seeker_without_occupation_gets_no_occupation_points() {
     let seeker = SeekerProfile { occupation_codes: vec![], occupation_names: vec![" ".into()], ..welder() };
     let c = criterion(&score(&seeker, &welding_job()), "occupation");

@@ -167,3 +167,8 @@ CREATE TRIGGER vacancy_events_append_only BEFORE UPDATE OR DELETE ON vacancy_eve
     FOR EACH ROW EXECUTE FUNCTION jiuye_append_only();
 CREATE TRIGGER push_events_append_only BEFORE UPDATE OR DELETE ON push_events
     FOR EACH ROW EXECUTE FUNCTION jiuye_append_only();
+
+CREATE TRIGGER vacancy_events_no_truncate BEFORE TRUNCATE ON vacancy_events
+    FOR EACH STATEMENT EXECUTE FUNCTION jiuye_append_only();
+CREATE TRIGGER push_events_no_truncate BEFORE TRUNCATE ON push_events
+    FOR EACH STATEMENT EXECUTE FUNCTION jiuye_append_only();

@@ -37,3 +37,5 @@ CREATE INDEX contacts_registration ON contacts(registration_id, contact_on);
 
 CREATE TRIGGER contacts_append_only BEFORE UPDATE OR DELETE ON contacts
     FOR EACH ROW EXECUTE FUNCTION jiuye_append_only();
+CREATE TRIGGER contacts_no_truncate BEFORE TRUNCATE ON contacts
+    FOR EACH STATEMENT EXECUTE FUNCTION jiuye_append_only();

@@ -66,8 +66,13 @@ pub async fn page(State(s): State<AppState>, staff: Staff) -> Result<Response, P
             .map(|m| OutboxRow {
                 id: m.id,
                 phone: m.phone_masked.clone(),
-                purpose: if m.purpose == "vacancy_push" { "岗位推送" } else { "服务提醒" },
-                text: m.text.clone(),
+                purpose: match m.purpose.as_str() {
+                    "vacancy_push" => "岗位推送",
+                    "verification" => "身份验证",
+                    _ => "服务提醒",
+                },
+                // A verification code is a credential while it lasts: staff see that one was sent, not it.
+                text: if m.purpose == "verification" { "（身份验证码短信，内容不显示）".into() } else { m.text.clone() },
                 status: status_label(&m.status),
                 attempts: m.attempts,
                 error: m.last_error.clone().unwrap_or_default(),

@@ -193,6 +193,7 @@ struct DetailPage {
     sees_persons: bool,
     is_published: bool,
     is_open: bool,
+    is_rejected: bool,
     remaining: i64,
     notice: String,
 }
@@ -233,6 +234,7 @@ pub async fn detail(State(s): State<AppState>, staff: Staff, Path(id): Path<Uuid
         sees_persons: actor.role.can_read_persons(),
         is_published: v.status == VacancyStatus::Published.code(),
         is_open: VacancyStatus::from_code(&v.status).is_some_and(|s| s.is_open()),
+        is_rejected: v.status == VacancyStatus::Rejected.code(),
         remaining: v.posts - v.filled,
         notice: match n.done.as_str() {
             "submitted" => "岗位已提交，等待区人社局审核。".into(),

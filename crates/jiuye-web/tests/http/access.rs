@@ -128,7 +128,8 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                 .replace("{household}", &household)
                 .replace("{enterprise}", &ent)
                 .replace("{vacancy}", &vacancy)
-                .replace("{seeker}", &seeker).replace("{registration}", &registration),
+                .replace("{seeker}", &seeker)
+                .replace("{registration}", &registration),
         );
         rows += 1;
         for (i, c) in clients.iter_mut().enumerate() {

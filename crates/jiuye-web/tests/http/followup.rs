@@ -35,7 +35,13 @@ async fn a_clerk_registers_follows_up_and_closes_an_unemployment_spell() {
     let ok = clerk
         .post(
             &format!("{reg_url}/contacts"),
-            &[("contact_on", "2026-11-20"), ("method", "phone"), ("outcome", "仍在求职"), ("services", "job_referral"), ("services", "training_referral")],
+            &[
+                ("contact_on", "2026-11-20"),
+                ("method", "phone"),
+                ("outcome", "仍在求职"),
+                ("services", "job_referral"),
+                ("services", "training_referral"),
+            ],
         )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
@@ -44,7 +50,8 @@ async fn a_clerk_registers_follows_up_and_closes_an_unemployment_spell() {
     assert!(clerk.get("/followup").await.body.contains("本月待联系 0 人"));
 
     let version = detail.body.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    let closed = clerk.post(&format!("{reg_url}/close"), &[("version", &version), ("closed_on", "2026-11-25"), ("reason", "employed")]).await;
+    let closed =
+        clerk.post(&format!("{reg_url}/close"), &[("version", &version), ("closed_on", "2026-11-25"), ("reason", "employed")]).await;
     assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
     let person = clerk.get(&person_url).await;
     assert!(person.body.contains("注销（实现就业）") && person.body.contains(">就业<"), "{}", person.body);

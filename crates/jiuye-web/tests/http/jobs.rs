@@ -209,7 +209,7 @@ async fn a_clerk_registers_a_seeker_pushes_a_vacancy_by_sms_and_the_signed_reply
     assert_eq!(ok.json()["reply"], "interested");
     assert_eq!(ok.json()["push_updated"], true);
     let page = clerk.get(&seeker_url).await;
-    assert!(page.body.contains("回复感兴趣") && page.body.contains("已同意"), "{}", page.body);
+    assert!(page.body.contains("回复感兴趣") && page.body.contains("未确认"), "interest by SMS is not consent: {}", page.body);
 }
 
 #[tokio::test]
