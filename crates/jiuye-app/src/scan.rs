@@ -111,7 +111,17 @@ fn yuan(d: Decimal) -> String {
 }
 
 impl App {
-    async fn person_subjects(&self, scope: &Scope, township: Option<&str>, progress: &mut (dyn FnMut(u64) + Send)) -> AppResult<Subjects> {
+    async fn person_subjects(
+        &self,
+        scope: &Scope,
+        township: Option<&str>,
+        as_of: Date,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> AppResult<Subjects> {
+        // Unemployment registration (issue 5): the spell active on the scan date, if any.
+        let spells: std::collections::HashMap<uuid::Uuid, Date> =
+            self.store.spells_active_on(scope, township, as_of).await?.into_iter().collect();
+        let (mut registered, mut registered_since) = (Vec::new(), Vec::new());
         let filter = PersonFilter { township_code: township.map(str::to_string), ..Default::default() };
         let (mut ids, mut names, mut identifiers, mut townships) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut id_col, mut employed, mut returning, mut graduate, mut grad_date, mut difficult, mut key_group, mut poor) =
@@ -132,6 +142,9 @@ impl App {
                     Some(EmploymentStatus::Unemployed) => Some(false),
                     _ => None,
                 });
+                let spell = spells.get(&p.id).copied();
+                registered.push(Some(spell.is_some()));
+                registered_since.push(spell);
                 returning.push(Some(has(Tag::ReturningMigrant)));
                 graduate.push(Some(has(Tag::Graduate) || has(Tag::UnemployedGraduate)));
                 grad_date.push(p.graduation_date);
@@ -160,6 +173,8 @@ impl App {
         columns.insert("person.is_employment_difficult", Column::Bool(difficult)).map_err(e)?;
         columns.insert("person.is_key_group", Column::Bool(key_group)).map_err(e)?;
         columns.insert("person.from_poor_family", Column::Bool(poor)).map_err(e)?;
+        columns.insert("person.registered_unemployed", Column::Bool(registered)).map_err(e)?;
+        columns.insert("person.registered_unemployed_since", Column::Date(registered_since)).map_err(e)?;
         Ok(Subjects { ids, names, identifiers, townships, columns })
     }
 
@@ -230,7 +245,7 @@ impl App {
         let scope = actor.scope();
         let needs_persons = programs.iter().any(|p| p.applicant == Applicant::Person);
         let needs_enterprises = programs.iter().any(|p| p.applicant == Applicant::Enterprise);
-        let persons = if needs_persons { Some(self.person_subjects(&scope, township.as_deref(), progress).await?) } else { None };
+        let persons = if needs_persons { Some(self.person_subjects(&scope, township.as_deref(), as_of, progress).await?) } else { None };
         let enterprises = if needs_enterprises { Some(self.enterprise_subjects(&scope, township.as_deref()).await?) } else { None };
         let mut summaries = Vec::new();
         let mut hits = Vec::new();

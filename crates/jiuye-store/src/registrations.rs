@@ -154,6 +154,26 @@ impl Store {
         )
     }
 
+    /// The spell active on `as_of` of every person in scope (optionally one township):
+    /// `(person id, registered on)`, for the rules' facts.
+    pub async fn spells_active_on(&self, scope: &Scope, township: Option<&str>, as_of: Date) -> Result<Vec<(Uuid, Date)>> {
+        let mut f = Filter::default();
+        if !f.person_scope(scope, "r.township_code") {
+            return Ok(Vec::new());
+        }
+        if let Some(t) = township {
+            f.push("r.township_code = ?", Arg::Text(t.to_string()));
+        }
+        f.push("r.registered_on <= ?", Arg::Date(as_of));
+        let n = f.next();
+        f.args.push(Arg::Date(as_of));
+        f.push_raw(&format!("(r.closed_on IS NULL OR r.closed_on > ${n})"));
+        let sql = format!("SELECT r.person_id, r.registered_on FROM registrations r{}", f.where_clause());
+        Ok(
+            on_db!(self.db, p => bind_args!(sqlx::query_as::<_, (Uuid, Date)>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_all(p).await)?,
+        )
+    }
+
     /// Active spells on `as_of` per township: `(township, active, contacted this month)`.
     pub async fn followup_coverage(&self, month_start: Date, as_of: Date) -> Result<Vec<(String, i64, i64)>> {
         Ok(on_db!(self.db, p => sqlx::query_as::<_, (String, i64, i64)>(

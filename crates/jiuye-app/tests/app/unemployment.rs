@@ -134,3 +134,31 @@ async fn the_due_list_follows_calendar_months_at_their_boundaries_and_is_scoped_
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_scan_reads_registration_from_the_spells_active_on_its_date() {
+    let db = TestDb::sqlite();
+    let (app, clock) = app_with_clock(&db).await;
+    let cli = Actor::cli();
+    clock.set(datetime!(2020-08-01 02:00:00 UTC));
+    let p = person(&app, "褚小军", date!(2001 - 03 - 01), 21, "和阳镇", "unemployed").await;
+    let r = app.register_unemployment(&cli, p, &on("2020-03-02")).await.unwrap();
+    let v = app.get_registration(&cli, r).await.unwrap();
+    app.close_registration(&cli, r, v.version, "2020-07-15", "employed", "").await.unwrap();
+    let spells = |d: Date| {
+        let app = app.clone();
+        async move { app.store.spells_active_on(&jiuye_store::Scope::All, None, d).await.unwrap() }
+    };
+    assert!(spells(date!(2020 - 03 - 01)).await.is_empty(), "before the spell");
+    assert_eq!(spells(date!(2020 - 06 - 30)).await, vec![(p, date!(2020 - 03 - 02))]);
+    assert!(spells(date!(2020 - 07 - 15)).await.is_empty(), "closed on that day");
+    // The rules no longer lack the fact: registration is known for everyone the scan reads.
+    let req =
+        jiuye_app::scan::ScanRequest { program: Some("preparatory_training".into()), as_of: Some(date!(2020 - 06 - 30)), township: None };
+    let report = app.scan_registry(&cli, &req, &mut |_| {}).await.unwrap();
+    assert!(
+        report.programs[0].unknown_conditions.iter().all(|(c, _)| *c != "registered_unemployed"),
+        "{:?}",
+        report.programs[0].unknown_conditions
+    );
+}
