@@ -228,3 +228,15 @@ impl From<vault::VaultError> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Dates in JSON as `YYYY-MM-DD` (the `time` crate's own serde form is a tuple).
+pub fn ser_date<S: serde::Serializer>(d: &time::Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(d)
+}
+
+pub fn ser_opt_date<S: serde::Serializer>(d: &Option<time::Date>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.collect_str(d),
+        None => s.serialize_none(),
+    }
+}

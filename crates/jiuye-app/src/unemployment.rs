@@ -113,7 +113,9 @@ pub struct DueItem {
     pub id_number_masked: String,
     pub township_code: String,
     pub township_name: String,
+    #[serde(serialize_with = "crate::ser_date")]
     pub registered_on: Date,
+    #[serde(serialize_with = "crate::ser_opt_date")]
     pub last_contact_on: Option<Date>,
     pub months_without_contact: i64,
     /// A previous month went without contact too.

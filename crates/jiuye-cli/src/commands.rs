@@ -78,8 +78,9 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 bar.finish_and_clear();
                 let vacancies = app.generate_demo_vacancies((persons / 25).max(60), seed).await?;
                 let (seekers, pushes) = app.generate_demo_seekers((persons / 20).max(50), seed).await?;
+                let (spells, contacts) = app.generate_demo_registrations(seed).await?;
                 print(&format!(
-                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业、{vacancies} 个岗位、{seekers} 名求职登记人员、{pushes} 条岗位推送，用时 {:.1} 秒。",
+                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业、{vacancies} 个岗位、{seekers} 名求职登记人员、{pushes} 条岗位推送、{spells} 条失业登记（{contacts} 次跟踪），用时 {:.1} 秒。",
                     summary.villages,
                     summary.households,
                     summary.persons.inserted,

@@ -190,3 +190,48 @@ fn scan_and_simulate_run_on_the_demo_registry() {
     assert_eq!(p["eligible_before"], p["eligible_after"]);
     assert_ne!(p["amount_before_yuan"], p["amount_after_yuan"]);
 }
+
+#[test]
+fn the_jobs_and_follow_up_commands_run_on_the_demo_and_print_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db(dir.path());
+    let demo = jiuye(dir.path(), &["--database", &url, "demo", "--persons", "600", "--no-serve"]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    assert!(String::from_utf8_lossy(&demo.stdout).contains("个岗位"));
+
+    let due = jiuye(dir.path(), &["--database", &url, "followup", "due", "--format", "json"]);
+    assert!(due.status.success(), "{}", String::from_utf8_lossy(&due.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&due.stdout).unwrap();
+    let items = v.as_array().unwrap();
+    assert!(!items.is_empty(), "the demo leaves people to contact this month");
+    for i in items {
+        assert!(i["township_code"].as_str().unwrap().starts_with("130527"), "{i}");
+        assert!(i["months_without_contact"].as_i64().unwrap() >= 1, "{i}");
+        assert!(i["registered_on"].as_str().unwrap().len() == 10, "dates as YYYY-MM-DD: {i}");
+        assert!(i["id_number_masked"].as_str().unwrap().contains('*'));
+    }
+    let one = jiuye(dir.path(), &["--database", &url, "followup", "due", "--township", "和阳镇", "--format", "json"]);
+    let v1: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert!(v1.as_array().unwrap().iter().all(|i| i["township_code"] == "130527100"));
+    let bad = jiuye(dir.path(), &["--database", &url, "followup", "due", "--township", "北京"]);
+    assert!(!bad.status.success());
+
+    let re = jiuye(dir.path(), &["--database", &url, "search", "reindex", "--format", "json"]);
+    assert!(re.status.success(), "{}", String::from_utf8_lossy(&re.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&re.stdout).unwrap();
+    assert!(r["documents"].as_u64().unwrap() > 0);
+    let out = dir.path().join("v.json");
+    let ex = jiuye(dir.path(), &["--database", &url, "vacancies", "export", out.to_str().unwrap()]);
+    assert!(ex.status.success(), "{}", String::from_utf8_lossy(&ex.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let items = doc["items"].as_array().unwrap();
+    let upserts = items.iter().filter(|i| i["action"] == "upsert").count() as u64;
+    assert_eq!(upserts, r["documents"].as_u64().unwrap(), "the first export has every published vacancy");
+    assert!(items.iter().any(|i| i["action"] == "withdraw"), "and withdraws the ones that left the board since");
+    let sms = jiuye(dir.path(), &["--database", &url, "sms", "send-due", "--format", "json"]);
+    assert!(sms.status.success(), "{}", String::from_utf8_lossy(&sms.stderr));
+    let s: serde_json::Value = serde_json::from_slice(&sms.stdout).unwrap();
+    assert!(s["sent"].as_u64().unwrap() > 0, "the demo's pushes are sent (to the log): {s}");
+    let logs = String::from_utf8_lossy(&sms.stderr);
+    assert!(!logs.contains("回复1感兴趣"), "message texts never reach the log");
+}
