@@ -5,6 +5,7 @@ pub mod citizen;
 pub mod clock;
 pub mod demo;
 pub mod demo_jobs;
+pub mod demo_unemployment;
 pub mod export;
 pub mod import;
 pub mod job_search;

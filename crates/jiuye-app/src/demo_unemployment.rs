@@ -1,0 +1,106 @@
+//! Demo unemployment registrations (issue 5): spells since 2019 with monthly contacts, some months
+//! missed so the due list has overdue people, and earlier spells closed when the person found work.
+
+use jiuye_store::persons::Page;
+
+use crate::demo::Rng;
+use crate::{App, AppResult};
+
+impl App {
+    /// Demo unemployment registrations: for most unemployed persons of working age an open spell
+    /// begun between 2019 and last month, with monthly contacts over its last six months (some months
+    /// missed, so the due list has overdue people); for some employed persons an earlier spell closed
+    /// when they found work. Returns (spells, contacts).
+    pub async fn generate_demo_registrations(&self, seed: u64) -> AppResult<(u64, u64)> {
+        use jiuye_store::registrations::{Closing, NewContact, NewRegistration};
+        let mut rng = Rng::new(seed ^ 0x0000_0DE5_1571_2019);
+        let today = self.clock.today();
+        let now = self.now();
+        let start = time::Date::from_calendar_date(2019, time::Month::January, 1).unwrap_or(today);
+        let span = (today - start).whole_days().max(60) - 31;
+        let mut tx = self.store.begin_write().await?;
+        let (mut spells, mut contacts) = (0u64, 0u64);
+        for status in ["unemployed", "employed"] {
+            let f = jiuye_store::persons::PersonFilter { employment_status: Some(status.into()), ..Default::default() };
+            let mut offset = 0;
+            loop {
+                let (rows, _) = self.store.list_persons(&jiuye_store::Scope::All, &f, Page { limit: 2000, offset }).await?;
+                let n = rows.len();
+                for p in rows {
+                    let age = crate::seekers::age_on(p.birth_date, today);
+                    if !(18..58).contains(&age) || !rng.chance(if status == "unemployed" { 75 } else { 6 }) {
+                        continue;
+                    }
+                    let registered_on = start + time::Duration::days(rng.below(span as u64) as i64);
+                    let id = self.new_id();
+                    tx.insert_registration(
+                        &NewRegistration {
+                            id,
+                            person_id: p.id,
+                            township_code: p.township_code.clone(),
+                            registered_on,
+                            channel: if rng.chance(30) { "online".into() } else { "window".into() },
+                            registered_by: "demo:clerk".into(),
+                        },
+                        now,
+                    )
+                    .await?;
+                    spells += 1;
+                    let closed_on = if status == "employed" {
+                        let d = registered_on + time::Duration::days(30 + rng.below(300) as i64);
+                        Some(d.min(today))
+                    } else {
+                        None
+                    };
+                    // Monthly contacts over the spell's last six months, some months missed.
+                    let last = closed_on.unwrap_or(today);
+                    for k in (0..6).rev() {
+                        let idx = i64::from(last.year()) * 12 + i64::from(u8::from(last.month())) - 1 - k;
+                        let Some(month) = i32::try_from(idx / 12)
+                            .ok()
+                            .and_then(|y| time::Month::try_from(u8::try_from(idx % 12 + 1).ok()?).ok().map(|m| (y, m)))
+                            .and_then(|(y, m)| time::Date::from_calendar_date(y, m, 1).ok())
+                        else {
+                            continue;
+                        };
+                        let day = month + time::Duration::days(rng.below(27) as i64);
+                        if day < registered_on || day > last || (k == 0 && status == "unemployed" && rng.chance(45)) || rng.chance(8) {
+                            continue;
+                        }
+                        tx.insert_contact(
+                            &NewContact {
+                                id: self.new_id(),
+                                registration_id: id,
+                                contact_on: day,
+                                method: (*rng.pick(&["phone", "phone", "visit", "window", "sms_reply"]).unwrap_or(&"phone")).into(),
+                                outcome: (*rng
+                                    .pick(&["仍在求职", "参加培训中", "有意向，已推荐岗位", "暂无就业意愿，继续跟踪"])
+                                    .unwrap_or(&"仍在求职"))
+                                .into(),
+                                services: (*rng
+                                    .pick(&["job_referral", "career_guidance", "job_referral,training_referral", ""])
+                                    .unwrap_or(&""))
+                                .into(),
+                                note: String::new(),
+                                recorded_by: "demo:clerk".into(),
+                            },
+                            now,
+                        )
+                        .await?;
+                        contacts += 1;
+                    }
+                    if let Some(c) = closed_on {
+                        tx.close_registration(id, 1, &Closing { closed_on: c, reason: "employed", note: "", by: "demo:clerk" }, now)
+                            .await?;
+                    }
+                }
+                if n < 2000 {
+                    break;
+                }
+                offset += 2000;
+            }
+        }
+        tx.commit().await?;
+        Ok((spells, contacts))
+    }
+}
