@@ -100,6 +100,46 @@ impl App {
                 offset += 2000;
             }
         }
+        self.refresh_zero_in(&mut tx, None).await?;
+        tx.commit().await?;
+        // Zero-employment households follow from the members; each is dated from its members' open
+        // registrations (the day the last of them registered), as if derived as it happened.
+        let open = self.store.zero_employment(&jiuye_store::Scope::All, None, true, 1_000_000).await?;
+        let mut tx = self.store.begin_write().await?;
+        for z in open {
+            let filter = jiuye_store::persons::PersonFilter { household_id: Some(z.household_id), ..Default::default() };
+            let (members, _) = self.store.list_persons(&jiuye_store::Scope::All, &filter, Page { limit: 50, offset: 0 }).await?;
+            let mut since = None;
+            let mut members_with_open = Vec::new();
+            for m in members {
+                if let Some(r) =
+                    self.store.registrations_of_person(&jiuye_store::Scope::All, m.id).await?.into_iter().find(|r| r.closed_on.is_none())
+                {
+                    since = since.max(Some(r.registered_on));
+                    members_with_open.push((m.id, r.id, r.version));
+                }
+            }
+            let Some(d) = since else { continue };
+            tx.backdate_zero_employment(z.household_id, d).await?;
+            // Some of them were cleared (动态清零): a member found work on a day since, which closes
+            // the registration and, derived on that day, the household's period.
+            let days_open = (today - d).whole_days();
+            if days_open > 60
+                && rng.chance(25)
+                && let Some(m) = members_with_open.first()
+            {
+                let cleared = d + time::Duration::days(20 + rng.below((days_open - 20).min(600) as u64) as i64);
+                tx.close_registration(
+                    m.1,
+                    m.2,
+                    &Closing { closed_on: cleared, reason: "employed", note: "演示：实现就业", by: "demo:clerk" },
+                    now,
+                )
+                .await?;
+                tx.set_employment_status(m.0, "employed", now).await?;
+                tx.refresh_zero_employment(&crate::zero_employment::working_age(cleared), Some(z.household_id), cleared).await?;
+            }
+        }
         tx.commit().await?;
         Ok((spells, contacts))
     }

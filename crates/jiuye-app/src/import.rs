@@ -340,6 +340,10 @@ impl App {
         if report.inserted + report.updated >= 10_000 {
             self.store.analyze_after_bulk_load().await?;
         }
+        // Imported persons may have changed households' members: zero-employment follows.
+        if kind == ImportKind::Persons && report.inserted + report.updated > 0 {
+            self.refresh_zero_employment().await?;
+        }
         Ok(report)
     }
 

@@ -19,6 +19,7 @@ pub mod sms;
 pub mod unemployment;
 pub mod vacancy_export;
 pub mod vault;
+pub mod zero_employment;
 
 use std::sync::Arc;
 

@@ -261,6 +261,9 @@ impl App {
         let household = self.resolve_household(&mut tx, &parsed).await?;
         let w = self.seal_person(&parsed, household)?;
         tx.insert_person(id, &w, self.now()).await?;
+        if household.is_some() {
+            self.refresh_zero_in(&mut tx, household).await?;
+        }
         tx.audit(self.audit_entry(
             actor,
             "person.create",
@@ -297,6 +300,12 @@ impl App {
         let household = self.resolve_household(&mut tx, &parsed).await?;
         let w = self.seal_person(&parsed, household)?;
         tx.update_person(&scope, id, version, &w, self.now()).await?;
+        // The household's zero-employment state follows its members (and the one left behind).
+        for h in [before.household_id, household] {
+            if h.is_some() {
+                self.refresh_zero_in(&mut tx, h).await?;
+            }
+        }
         let before_json = json!({
             "name": before.name, "id_number": before.id_masked, "phone": before.phone_masked, "township": before.township_code,
             "village": before.village_code, "household_no": before.household_no, "tags": before.tags, "education": before.education,

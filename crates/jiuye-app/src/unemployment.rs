@@ -195,6 +195,9 @@ impl App {
         if status != EmploymentStatus::Unemployed {
             tx.set_employment_status(person_id, EmploymentStatus::Unemployed.code(), now).await?;
         }
+        if let Some(h) = tx.household_of_person(person_id).await? {
+            self.refresh_zero_in(&mut tx, Some(h)).await?;
+        }
         tx.audit(self.audit_entry(
             actor,
             "registration.open",
@@ -279,6 +282,9 @@ impl App {
         tx.close_registration(id, version, &Closing { closed_on: on, reason: &reason, note: &note, by: &actor.login }, now).await?;
         if matches!(reason.as_str(), "employed" | "entrepreneurship") {
             tx.set_employment_status(r.person_id, EmploymentStatus::Employed.code(), now).await?;
+            if let Some(h) = tx.household_of_person(r.person_id).await? {
+                self.refresh_zero_in(&mut tx, Some(h)).await?;
+            }
         }
         tx.audit(self.audit_entry(
             actor,

@@ -13,8 +13,8 @@ use jiuye_store::Store;
 
 use crate::settings::Settings;
 use crate::{
-    AuditAction, Command, ConfigAction, ExportWhat, FileFormat, FollowupAction, Format, ImportWhat, PolicyAction, SearchAction, SmsAction,
-    UserAction, VacancyAction,
+    AuditAction, Command, ConfigAction, ExportWhat, FileFormat, FollowupAction, Format, HouseholdAction, ImportWhat, PolicyAction,
+    SearchAction, SmsAction, UserAction, VacancyAction,
 };
 
 /// The CLI's output. A closed pipe (`jiuye … | head`) is not an error worth a panic.
@@ -122,6 +122,22 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 s.from_seq,
                 s.to_seq
             ));
+        }
+        Command::Households { action: HouseholdAction::ZeroEmployment { township, cleared, format } } => {
+            let app = open(&settings, false).await?;
+            let items = app.zero_employment(&Actor::cli(), township.as_deref(), !cleared).await?;
+            match format {
+                Format::Json => print(&serde_json::to_string_pretty(&items)?),
+                Format::Text => {
+                    for z in &items {
+                        print(&match z.cleared_on {
+                            Some(c) => format!("{}\t户{}\t{}起\t{}清零\t用时{}天", z.township_name, z.household_no, z.since, c, z.days),
+                            None => format!("{}\t户{}\t{}起\t已{}天", z.township_name, z.household_no, z.since, z.days),
+                        });
+                    }
+                    print(&format!("共 {} 户。", items.len()));
+                }
+            }
         }
         Command::Followup { action: FollowupAction::Due { township, as_of, format } } => {
             let app = open(&settings, false).await?;
@@ -373,6 +389,10 @@ fn spawn_background(app: App) {
             }
             let today = app.clock.today();
             if last_expiry != Some(today) {
+                // Daily: people age into and out of working age, so households are re-derived too.
+                if let Err(e) = app.refresh_zero_employment().await {
+                    tracing::warn!(error = %e, "zero-employment refresh failed");
+                }
                 match app.expire_vacancies().await {
                     Ok(n) => {
                         last_expiry = Some(today);

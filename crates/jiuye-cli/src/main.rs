@@ -120,6 +120,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: VacancyAction,
     },
+    /// Households: the zero-employment ones (零就业家庭), derived from their members.
+    Households {
+        #[command(subcommand)]
+        action: HouseholdAction,
+    },
     /// Unemployment follow-up (measure (二十二)).
     Followup {
         #[command(subcommand)]
@@ -164,6 +169,20 @@ pub(crate) enum VacancyAction {
 pub(crate) enum FileFormat {
     Json,
     Xlsx,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum HouseholdAction {
+    /// The current zero-employment households with the date each became one (--cleared: the
+    /// cleared ones with how long each took).
+    ZeroEmployment {
+        #[arg(long)]
+        township: Option<String>,
+        #[arg(long)]
+        cleared: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Subcommand)]

@@ -13,6 +13,7 @@ pub mod sessions;
 pub mod sms;
 pub mod users;
 pub mod vacancies;
+pub mod zero_employment;
 
 use std::str::FromStr;
 use std::time::Duration;

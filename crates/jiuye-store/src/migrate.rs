@@ -33,6 +33,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_unemployment.sql"),
         postgres: include_str!("../migrations/postgres/0004_unemployment.sql"),
     },
+    Migration {
+        name: "0005_zero_employment",
+        sqlite: include_str!("../migrations/sqlite/0005_zero_employment.sql"),
+        postgres: include_str!("../migrations/postgres/0005_zero_employment.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

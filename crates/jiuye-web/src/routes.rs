@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/followup", get(followup::tasks))
         .route("/households", get(households::list))
         .route("/households/export", post(households::export))
+        .route("/households/zero", get(followup::zero))
         .route("/households/{id}", get(households::detail))
         // enterprises
         .route("/enterprises", get(enterprises::list).post(enterprises::create))

@@ -10,6 +10,7 @@ mod push;
 mod scan;
 mod unemployment;
 mod vacancies;
+mod zero;
 
 use std::path::PathBuf;
 use std::sync::Arc;

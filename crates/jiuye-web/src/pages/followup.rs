@@ -241,3 +241,48 @@ pub async fn tasks(State(s): State<AppState>, staff: Staff, Query(q): Query<Task
     }
     .into_response())
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "zero_employment.html")]
+struct ZeroPage {
+    nav: Option<Nav>,
+    townships: Vec<Opt>,
+    can_pick_township: bool,
+    current: Vec<jiuye_app::zero_employment::ZeroItem>,
+    cleared: Vec<(jiuye_app::zero_employment::ZeroItem, &'static str)>,
+    by_township: Vec<(String, usize)>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ZeroParams {
+    #[serde(default)]
+    township: String,
+}
+
+/// `GET /households/zero`: current zero-employment households by how long they have been open, and
+/// the cleared ones with the time it took (动态清零).
+pub async fn zero(State(s): State<AppState>, staff: Staff, Query(q): Query<ZeroParams>) -> Result<Response, PageError> {
+    let actor = staff.actor();
+    let current = s.app.zero_employment(actor, Some(&q.township), true).await.map_err(|e| staff.err(e))?;
+    let cleared = s.app.zero_employment(actor, Some(&q.township), false).await.map_err(|e| staff.err(e))?;
+    let mut by: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for z in &current {
+        *by.entry(z.township_name.clone()).or_default() += 1;
+    }
+    Ok(ZeroPage {
+        nav: Nav::of(&staff),
+        townships: township_opts(&q.township),
+        can_pick_township: actor.scope_township().is_none(),
+        by_township: by.into_iter().collect(),
+        current,
+        cleared: cleared
+            .into_iter()
+            .take(200)
+            .map(|z| {
+                let r = jiuye_app::zero_employment::cleared_reason_label(z.cleared_reason.as_deref().unwrap_or(""));
+                (z, r)
+            })
+            .collect(),
+    }
+    .into_response())
+}

@@ -14,6 +14,7 @@ async fn a_clerk_registers_follows_up_and_closes_an_unemployment_spell() {
     let mut fields = person_fields(31, "孔德明", "130527100");
     fields.retain(|(k, _)| k != "employment_status");
     fields.push(("employment_status".into(), "unemployed".into()));
+    fields.push(("household_no".into(), "KDM-1".into()));
     let r = clerk.post("/persons", &as_refs(&fields)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let person_url = r.location().to_string();
@@ -55,6 +56,10 @@ async fn a_clerk_registers_follows_up_and_closes_an_unemployment_spell() {
     assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
     let person = clerk.get(&person_url).await;
     assert!(person.body.contains("注销（实现就业）") && person.body.contains(">就业<"), "{}", person.body);
+
+    // 孔德明's household (alone, now working) was zero-employment from the registration to the closing.
+    let zero = clerk.get("/households/zero").await;
+    assert!(zero.body.contains("当前零就业家庭 0 户") && zero.body.contains("家庭成员实现就业"), "{}", zero.body);
 
     let mut other = t.logged_in("clerk2", Role::TownshipClerk, Some("130527101")).await;
     assert_eq!(other.get(&reg_url).await.status, StatusCode::NOT_FOUND);
