@@ -723,3 +723,36 @@ fn vacancy_audit(w: &VacancyWrite) -> serde_json::Value {
         "pay": [w.pay_min_yuan, w.pay_max_yuan], "work_type": w.work_type, "township": w.township_code, "valid_until": w.valid_until.to_string(),
     })
 }
+
+/// A vacancy as the public sees it (board API, passing-up export): no review details, no submitter.
+pub fn public_json(v: &VacancyRecord) -> serde_json::Value {
+    let t = |t: time::OffsetDateTime| t.to_offset(crate::CST).format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    json!({
+        "id": v.id,
+        "number": short_id(v.id),
+        "kind": v.kind,
+        "kind_label": VacancyKind::from_code(&v.kind).map(|k| k.label()),
+        "employer_name": v.employer_name,
+        "title": v.title,
+        "occupation_code": v.occupation_code,
+        "occupation_name": occupation::by_code(&v.occupation_code).map(|o| o.name),
+        "posts": v.posts,
+        "filled": v.filled,
+        "pay_min_yuan": v.pay_min_yuan,
+        "pay_max_yuan": v.pay_max_yuan,
+        "education_min": v.education_min,
+        "experience_min_years": v.experience_min_years,
+        "work_type": v.work_type,
+        "work_type_label": WorkType::from_code(&v.work_type).map(|w| w.label()),
+        "township_code": v.township_code,
+        "township_name": v.township_name,
+        "address": v.address,
+        "description": v.description,
+        "how_to_apply": v.how_to_apply,
+        "contact_name": v.contact_name,
+        "contact_phone": v.contact_phone,
+        "valid_until": v.valid_until.to_string(),
+        "status": v.status,
+        "published_at": v.published_at.map(t),
+    })
+}

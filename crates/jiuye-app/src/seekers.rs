@@ -60,6 +60,21 @@ fn list(s: &str) -> Vec<String> {
     normalize(s).split(['、', ',', '，', ';', '；', ' ']).map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect()
 }
 
+/// A blank-or-integer field within `min..=max`; a bad value is an error naming the field.
+fn opt_int(field: &'static str, s: &str, min: i64, max: i64, unit: &str, errors: &mut Vec<DomainError>) -> Option<i64> {
+    let v = normalize(s);
+    if v.is_empty() {
+        return None;
+    }
+    match v.parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Some(n),
+        _ => {
+            errors.push(DomainError::new(field, "number.range", format!("应为{min}到{max}之间的整数{unit}")));
+            None
+        }
+    }
+}
+
 fn codes(stored: &str) -> Vec<String> {
     stored.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect()
 }
@@ -192,30 +207,8 @@ impl App {
         if skills.chars().count() > 200 {
             errors.push(DomainError::new("技能", "too_long", "不能超过200个字"));
         }
-        let pay = normalize(&input.pay_expect);
-        let pay_expect_yuan = if pay.is_empty() {
-            None
-        } else {
-            match pay.parse::<i64>() {
-                Ok(v) if (500..=100_000).contains(&v) => Some(v),
-                _ => {
-                    errors.push(DomainError::new("期望月薪", "pay.invalid", "应为500到100000之间的整数（元/月）"));
-                    None
-                }
-            }
-        };
-        let exp = normalize(&input.experience_years);
-        let experience_years = if exp.is_empty() {
-            None
-        } else {
-            match exp.parse::<i64>() {
-                Ok(v) if (0..=50).contains(&v) => Some(v),
-                _ => {
-                    errors.push(DomainError::new("工作年限", "number.range", "应为0到50之间的整数"));
-                    None
-                }
-            }
-        };
+        let pay_expect_yuan = opt_int("期望月薪", &input.pay_expect, 500, 100_000, "（元/月）", &mut errors);
+        let experience_years = opt_int("工作年限", &input.experience_years, 0, 50, "", &mut errors);
         let pt = normalize(&input.preferred_township);
         let preferred_township = if pt.is_empty() {
             None

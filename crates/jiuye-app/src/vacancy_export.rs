@@ -73,35 +73,15 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
 }
 
 fn item(v: &VacancyRecord, action: &str, credit_code: Option<&str>) -> Value {
-    json!({
-        "action": action,
-        "id": v.id,
-        "number": crate::jobs::short_id(v.id),
-        "kind": v.kind,
-        "title": v.title,
-        "occupation_code": v.occupation_code,
-        "occupation_name": occupation::by_code(&v.occupation_code).map(|o| o.name),
-        "employer_name": v.employer_name,
-        "employer_credit_code": credit_code,
-        "posts": v.posts,
-        "filled": v.filled,
-        "pay_min_yuan": v.pay_min_yuan,
-        "pay_max_yuan": v.pay_max_yuan,
-        "education_min": v.education_min,
-        "experience_min_years": v.experience_min_years,
-        "work_type": v.work_type,
-        "township_code": v.township_code,
-        "township_name": v.township_name,
-        "address": v.address,
-        "description": v.description,
-        "how_to_apply": v.how_to_apply,
-        "contact_name": v.contact_name,
-        "contact_phone": v.contact_phone,
-        "valid_until": v.valid_until.to_string(),
-        "status": v.status,
-        "published_at": v.published_at.map(rfc3339),
-        "changed_at": rfc3339(v.updated_at),
-    })
+    let mut o = crate::jobs::public_json(v);
+    if let Some(m) = o.as_object_mut() {
+        m.insert("action".into(), json!(action));
+        m.insert("employer_credit_code".into(), json!(credit_code));
+        m.insert("changed_at".into(), json!(rfc3339(v.updated_at)));
+        m.remove("kind_label");
+        m.remove("work_type_label");
+    }
+    o
 }
 
 fn row(v: &VacancyRecord, action: &str, credit_code: Option<&str>) -> Vec<OutCell> {

@@ -7,7 +7,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiuye_app::job_search::BoardParams;
 use jiuye_app::jobs::VacancyInput;
-use jiuye_domain::{VacancyKind, WorkType, occupation};
 use jiuye_store::vacancies::VacancyRecord;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -17,40 +16,9 @@ use crate::AppState;
 use crate::auth::{ApiUser, Ctx};
 use crate::error::ApiError;
 
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-}
-
 /// A vacancy as the public sees it (no review details, no submitter).
 pub fn vacancy_json(v: &VacancyRecord) -> Value {
-    json!({
-        "id": v.id,
-        "number": jiuye_app::jobs::short_id(v.id),
-        "kind": v.kind,
-        "kind_label": VacancyKind::from_code(&v.kind).map(|k| k.label()),
-        "employer_name": v.employer_name,
-        "title": v.title,
-        "occupation_code": v.occupation_code,
-        "occupation_name": occupation::by_code(&v.occupation_code).map(|o| o.name),
-        "posts": v.posts,
-        "filled": v.filled,
-        "pay_min_yuan": v.pay_min_yuan,
-        "pay_max_yuan": v.pay_max_yuan,
-        "education_min": v.education_min,
-        "experience_min_years": v.experience_min_years,
-        "work_type": v.work_type,
-        "work_type_label": WorkType::from_code(&v.work_type).map(|w| w.label()),
-        "township_code": v.township_code,
-        "township_name": v.township_name,
-        "address": v.address,
-        "description": v.description,
-        "how_to_apply": v.how_to_apply,
-        "contact_name": v.contact_name,
-        "contact_phone": v.contact_phone,
-        "valid_until": v.valid_until.to_string(),
-        "status": v.status,
-        "published_at": v.published_at.map(rfc3339),
-    })
+    jiuye_app::jobs::public_json(v)
 }
 
 /// `GET /api/v1/vacancies`: the job board's search. Without `q`, every published vacancy.
