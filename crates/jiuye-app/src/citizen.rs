@@ -36,7 +36,7 @@ pub struct Citizen {
 }
 
 impl App {
-    fn citizen_audit(&self, who: &str, action: &str, object_id: Option<String>, detail: serde_json::Value) -> AuditEntry {
+    pub(crate) fn citizen_audit(&self, who: &str, action: &str, object_id: Option<String>, detail: serde_json::Value) -> AuditEntry {
         AuditEntry {
             at: self.now(),
             actor_id: None,
@@ -243,5 +243,35 @@ impl App {
         tx.audit(self.citizen_audit(&c.person.id_masked, "push.answer", Some(push_id.to_string()), json!({"outcome": outcome}))).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+impl App {
+    /// The citizen's unemployment registrations, newest first.
+    pub async fn citizen_registrations(&self, c: &Citizen) -> AppResult<Vec<jiuye_store::registrations::RegistrationRecord>> {
+        Ok(self.store.registrations_of_person(&Scope::All, c.person.id).await?)
+    }
+
+    /// Registers the citizen as unemployed online (measure (二十): registration must be possible
+    /// online), with the same checks as at the window; `declares_unemployed` answers the conflict
+    /// when the registry still says employed.
+    pub async fn citizen_register_unemployment(&self, c: &Citizen, declares_unemployed: bool) -> AppResult<uuid::Uuid> {
+        if let Some(open) = self.citizen_registrations(c).await?.into_iter().find(|r| r.closed_on.is_none()) {
+            return Err(AppError::Conflict(format!("您已于{}办理失业登记，无需重复办理", open.registered_on)));
+        }
+        let input = crate::unemployment::RegistrationInput {
+            registered_on: String::new(),
+            channel: "online".into(),
+            confirm_not_employed: if declares_unemployed { "on".into() } else { String::new() },
+        };
+        self.open_spell(crate::unemployment::Who::Citizen(&c.person.id_masked), &c.person, &input).await
+    }
+
+    /// Closes the citizen's open registration online: found work, or withdrawn at their request.
+    pub async fn citizen_close_unemployment(&self, c: &Citizen, found_work: bool) -> AppResult<()> {
+        let r = self.citizen_registrations(c).await?.into_iter().find(|r| r.closed_on.is_none()).ok_or(AppError::NotFound)?;
+        let (reason, note) =
+            if found_work { ("employed", "本人网上申报已就业") } else { ("withdrawn", "本人网上申请注销") };
+        self.close_spell(crate::unemployment::Who::Citizen(&c.person.id_masked), &r, r.version, "", reason, note).await
     }
 }

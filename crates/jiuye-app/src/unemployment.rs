@@ -104,6 +104,34 @@ pub struct ContactInput {
     pub note: String,
 }
 
+/// Who registers or closes: staff, audited as themselves, or the person online (audited as
+/// `citizen:<masked ID>`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Who<'a> {
+    Staff(&'a Actor),
+    Citizen(&'a str),
+}
+
+impl Who<'_> {
+    fn login(&self) -> String {
+        match self {
+            Who::Staff(a) => a.login.clone(),
+            Who::Citizen(m) => format!("citizen:{m}"),
+        }
+    }
+}
+
+impl App {
+    fn who_audit(&self, who: Who<'_>, action: &str, object_id: Option<String>, detail: serde_json::Value) -> jiuye_store::AuditEntry {
+        match who {
+            Who::Staff(a) => self.audit_entry(a, action, "registration", object_id, "ok", detail),
+            Who::Citizen(m) => {
+                jiuye_store::AuditEntry { object_type: "registration".into(), ..self.citizen_audit(m, action, object_id, detail) }
+            }
+        }
+    }
+}
+
 /// One line of the due list.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DueItem {
@@ -147,6 +175,21 @@ impl App {
             return Err(AppError::Forbidden("当前角色不能办理失业登记"));
         }
         let person = self.get_person(actor, person_id).await?;
+        if let Some(open) = self.store.registrations_of_person(&actor.scope(), person_id).await?.into_iter().find(|r| r.closed_on.is_none())
+        {
+            return Err(AppError::Conflict(format!("{}已于{}办理失业登记且尚未注销，不能重复登记", person.name, open.registered_on)));
+        }
+        self.open_spell(Who::Staff(actor), &person, input).await
+    }
+
+    /// Registers `person` (already checked to be in the actor's scope).
+    pub(crate) async fn open_spell(
+        &self,
+        who: Who<'_>,
+        person: &jiuye_store::persons::PersonRecord,
+        input: &RegistrationInput,
+    ) -> AppResult<Uuid> {
+        let person_id = person.id;
         let today = self.clock.today();
         let on = if input.registered_on.trim().is_empty() {
             today
@@ -173,10 +216,6 @@ impl App {
                 status.label()
             )));
         }
-        if let Some(open) = self.store.registrations_of_person(&actor.scope(), person_id).await?.into_iter().find(|r| r.closed_on.is_none())
-        {
-            return Err(AppError::Conflict(format!("{}已于{}办理失业登记且尚未注销，不能重复登记", person.name, open.registered_on)));
-        }
         let id = self.new_id();
         let now = self.now();
         let reg = NewRegistration {
@@ -185,7 +224,7 @@ impl App {
             township_code: person.township_code.clone(),
             registered_on: on,
             channel: channel.into(),
-            registered_by: actor.login.clone(),
+            registered_by: who.login(),
         };
         let mut tx = self.store.begin_write().await?;
         tx.insert_registration(&reg, now).await.map_err(|e| match e {
@@ -198,12 +237,10 @@ impl App {
         if let Some(h) = tx.household_of_person(person_id).await? {
             self.refresh_zero_in(&mut tx, Some(h)).await?;
         }
-        tx.audit(self.audit_entry(
-            actor,
+        tx.audit(self.who_audit(
+            who,
             "registration.open",
-            "registration",
             Some(id.to_string()),
-            "ok",
             json!({"person": person_id, "registered_on": on.to_string(), "channel": channel, "status_before": status.code()}),
         ))
         .await?;
@@ -250,6 +287,20 @@ impl App {
             return Err(AppError::Forbidden("当前角色不能注销失业登记"));
         }
         let r = self.get_registration(actor, id).await?;
+        self.close_spell(Who::Staff(actor), &r, version, closed_on, reason, note).await
+    }
+
+    /// Closes the spell `r` (already checked to be visible to whoever closes it).
+    pub(crate) async fn close_spell(
+        &self,
+        who: Who<'_>,
+        r: &RegistrationRecord,
+        version: i64,
+        closed_on: &str,
+        reason: &str,
+        note: &str,
+    ) -> AppResult<()> {
+        let id = r.id;
         if r.closed_on.is_some() {
             return Err(AppError::Conflict("该失业登记已注销".into()));
         }
@@ -279,22 +330,15 @@ impl App {
         }
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
-        tx.close_registration(id, version, &Closing { closed_on: on, reason: &reason, note: &note, by: &actor.login }, now).await?;
+        tx.close_registration(id, version, &Closing { closed_on: on, reason: &reason, note: &note, by: &who.login() }, now).await?;
         if matches!(reason.as_str(), "employed" | "entrepreneurship") {
             tx.set_employment_status(r.person_id, EmploymentStatus::Employed.code(), now).await?;
             if let Some(h) = tx.household_of_person(r.person_id).await? {
                 self.refresh_zero_in(&mut tx, Some(h)).await?;
             }
         }
-        tx.audit(self.audit_entry(
-            actor,
-            "registration.close",
-            "registration",
-            Some(id.to_string()),
-            "ok",
-            json!({"closed_on": on.to_string(), "reason": reason}),
-        ))
-        .await?;
+        tx.audit(self.who_audit(who, "registration.close", Some(id.to_string()), json!({"closed_on": on.to_string(), "reason": reason})))
+            .await?;
         tx.commit().await?;
         Ok(())
     }

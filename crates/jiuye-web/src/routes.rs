@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/jobs/login/verify", post(citizen::verify))
         .route("/jobs/me", get(citizen::me).post(citizen::save))
         .route("/jobs/me/pushes/{id}", post(citizen::answer))
+        .route("/jobs/me/unemployment", post(citizen::unemployment))
         .route("/jobs/logout", post(citizen::logout))
         // vacancies: submission, review, filled posts, closing (staff and enterprise accounts)
         .route("/vacancies", get(vacancies::list).post(vacancies::create))

@@ -138,6 +138,9 @@ struct MePage {
     pushes: Vec<PushView>,
     errors: Vec<String>,
     saved: bool,
+    spells: Vec<super::followup::SpellRow>,
+    open_spell: bool,
+    registry_says_working: bool,
 }
 
 async fn me_page(s: &AppState, c: &Citizen, f: Option<SeekerInput>, errors: Vec<String>, saved: bool) -> Result<Response, PageError> {
@@ -171,6 +174,7 @@ async fn me_page(s: &AppState, c: &Citizen, f: Option<SeekerInput>, errors: Vec<
         (None, None) => SeekerInput { active: "on".into(), ..Default::default() },
     };
     let matches = s.app.citizen_matches(c, 10).await.map_err(e)?;
+    let spells = s.app.citizen_registrations(c).await.map_err(e)?;
     let pushes = s.app.citizen_pushes(c).await.map_err(e)?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((
@@ -193,6 +197,9 @@ async fn me_page(s: &AppState, c: &Citizen, f: Option<SeekerInput>, errors: Vec<
                 .collect(),
             errors,
             saved,
+            open_spell: spells.iter().any(|r| r.closed_on.is_none()),
+            spells: spells.iter().map(super::followup::spell_row).collect(),
+            registry_says_working: jiuye_domain::EmploymentStatus::from_code(&c.person.employment_status).is_some_and(|x| x.is_working()),
         },
     )
         .into_response())
@@ -260,4 +267,40 @@ pub async fn logout(State(s): State<AppState>, headers: HeaderMap) -> Response {
         let _ = s.app.citizen_logout(&token).await;
     }
     (StatusCode::SEE_OTHER, [(header::SET_COOKIE, cookie(&s, "", 0)), (header::LOCATION, "/jobs".to_string())]).into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct UnemploymentForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    declare: String,
+}
+
+/// `POST /jobs/me/unemployment`: register online, or close (found work / withdraw).
+pub async fn unemployment(State(s): State<AppState>, headers: HeaderMap, Form(f): Form<UnemploymentForm>) -> Result<Response, PageError> {
+    let Some((c, _)) = citizen_of(&s, &headers).await else { return Ok(Redirect::to("/jobs/login").into_response()) };
+    csrf_ok(&c, &f.csrf)?;
+    let r = match f.action.as_str() {
+        "register" => s.app.citizen_register_unemployment(&c, f.declare == "on").await.map(|_| ()),
+        "found_work" => s.app.citizen_close_unemployment(&c, true).await,
+        "withdraw" => s.app.citizen_close_unemployment(&c, false).await,
+        _ => Err(AppError::BadInput("未知操作".into())),
+    };
+    match r {
+        Ok(()) => {
+            // The person record changed (employment status): read it again for the page.
+            let c = s
+                .app
+                .citizen(&read_cookie(&headers, cookie_name(&s)).unwrap_or_default())
+                .await
+                .map_err(|e| PageError(e, String::new()))?;
+            me_page(&s, &c, None, Vec::new(), false).await
+        }
+        Err(AppError::Conflict(m)) => me_page(&s, &c, None, vec![m], false).await,
+        Err(AppError::Validation(errs)) => me_page(&s, &c, None, errs.iter().map(|e| e.message.clone()).collect(), false).await,
+        Err(e) => Err(PageError(e, String::new())),
+    }
 }

@@ -252,6 +252,19 @@ async fn a_citizen_registers_online_with_an_sms_code_and_the_pages_never_show_th
     let saved = c.post_form("/jobs/me", &[("csrf", csrf.as_str()), ("occupations", "保洁员"), ("active", "on")]).await;
     assert!(saved.body.contains("已保存") && saved.body.contains("修改我的求职意向"), "{}", saved.body);
     assert!(!saved.body.contains(&id_number) && !saved.body.contains("13600000006"));
+    // Unemployment registration online, then closing it online when work is found.
+    let reg = c.post_form("/jobs/me/unemployment", &[("csrf", csrf.as_str()), ("action", "register")]).await;
+    assert!(reg.body.contains("登记中") && reg.body.contains("（网上）"), "{}", reg.body);
+    let again = c.post_form("/jobs/me/unemployment", &[("csrf", csrf.as_str()), ("action", "register")]).await;
+    assert!(again.body.contains("无需重复办理"), "{}", again.body);
+    let done = c.post_form("/jobs/me/unemployment", &[("csrf", csrf.as_str()), ("action", "found_work")]).await;
+    assert!(done.body.contains("注销（实现就业") && done.body.contains("登记信息显示我在就业"), "{}", done.body);
+    let conflict = c.post_form("/jobs/me/unemployment", &[("csrf", csrf.as_str()), ("action", "register")]).await;
+    assert!(conflict.body.contains("就业状态为“就业”"), "the conflict is shown, not overridden: {}", conflict.body);
+    let declared = c.post_form("/jobs/me/unemployment", &[("csrf", csrf.as_str()), ("action", "register"), ("declare", "on")]).await;
+    assert!(declared.body.contains("登记中"), "{}", declared.body);
+    let audit = t.app.store.count_audit("registration.open").await.unwrap();
+    assert_eq!(audit, 2);
     let out = c.post_form("/jobs/logout", &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert_eq!(c.get("/jobs/me").await.location(), "/jobs/login");
