@@ -8,6 +8,7 @@
 //! to employed, in the same transaction, so the registry and the spells agree.
 
 use jiuye_domain::normalize::normalize;
+use jiuye_domain::service_level::{LevelDecision, LevelFacts, classify};
 use jiuye_domain::{DomainError, EmploymentStatus, Role, Sex};
 use jiuye_rules::retirement::{RetirementGroup, retirement_date};
 use jiuye_store::registrations::{Closing, ContactRecord, NewContact, NewRegistration, RegistrationRecord};
@@ -52,6 +53,26 @@ pub fn method_label(code: &str) -> &'static str {
 }
 pub fn services_label(stored: &str) -> String {
     stored.split(',').filter(|s| !s.is_empty()).map(|s| label(SERVICES, s)).collect::<Vec<_>>().join("、")
+}
+
+/// Whole months from `a` to `b` (a month counts once its day is reached).
+pub fn full_months(a: Date, b: Date) -> i64 {
+    months_between(a, b) - i64::from(b.day() < a.day())
+}
+
+fn level_of(
+    p: &jiuye_store::persons::PersonRecord,
+    r: &RegistrationRecord,
+    as_of: Date,
+    zero: &std::collections::HashSet<Uuid>,
+) -> LevelDecision {
+    let tags = jiuye_domain::Tag::from_storage(&p.tags);
+    classify(&LevelFacts {
+        tags: &tags,
+        age: crate::seekers::age_on(p.birth_date, as_of),
+        months_registered: full_months(r.registered_on, as_of).max(0),
+        zero_employment_household: p.household_id.is_some_and(|h| zero.contains(&h)),
+    })
 }
 
 /// The first day of `d`'s month.
@@ -148,6 +169,11 @@ pub struct DueItem {
     pub months_without_contact: i64,
     /// A previous month went without contact too.
     pub overdue: bool,
+    /// The service level (分级分类) and why; 重点帮扶 needs two contacts a month.
+    pub service_level: &'static str,
+    pub level_reasons: Vec<String>,
+    pub contacts_this_month: i64,
+    pub contacts_needed: u32,
 }
 
 impl App {
@@ -424,25 +450,71 @@ impl App {
             _ => None,
         };
         let rows = self.store.followup_due(&actor.scope(), township.as_deref(), month_start(as_of), as_of).await?;
-        let mut out: Vec<DueItem> = rows
-            .into_iter()
-            .map(|r| {
-                let months = months_without_contact(r.registered_on, r.last_contact_on, as_of);
-                DueItem {
-                    registration_id: r.id,
-                    person_id: r.person_id,
-                    name: r.name,
-                    id_number_masked: r.id_masked,
-                    township_code: r.township_code,
-                    township_name: r.township_name,
-                    registered_on: r.registered_on,
-                    last_contact_on: r.last_contact_on,
-                    months_without_contact: months,
-                    overdue: months > 1,
-                }
-            })
-            .collect();
+        let mut out = self.due_items(rows, as_of, 0).await?;
         out.sort_by(|a, b| b.months_without_contact.cmp(&a.months_without_contact).then(a.registered_on.cmp(&b.registered_on)));
+        Ok(out)
+    }
+
+    /// Spells contacted once this month whose level (重点帮扶) asks for a second contact.
+    pub async fn followup_second_contacts(&self, actor: &Actor, township: Option<&str>, as_of: Option<Date>) -> AppResult<Vec<DueItem>> {
+        if !actor.role.can_read_persons() {
+            return Err(AppError::Forbidden("当前角色不能查看跟踪任务"));
+        }
+        let as_of = as_of.unwrap_or_else(|| self.clock.today());
+        let township = match township {
+            Some(t) if !t.trim().is_empty() => {
+                Some(jiuye_domain::division::parse_township(t).map_err(|e| AppError::Validation(vec![e]))?.to_string())
+            }
+            _ => None,
+        };
+        let rows = self.store.spells_by_month_contacts(&actor.scope(), township.as_deref(), month_start(as_of), as_of, 1).await?;
+        let items = self.due_items(rows, as_of, 1).await?;
+        Ok(items.into_iter().filter(|d| d.contacts_needed > 1).collect())
+    }
+
+    /// The service level of a person's spell on `as_of`.
+    pub async fn service_level(&self, r: &RegistrationRecord, as_of: Date) -> AppResult<LevelDecision> {
+        let zero: std::collections::HashSet<Uuid> = self
+            .store
+            .zero_employment(&jiuye_store::Scope::All, Some(&r.township_code), true, 1_000_000)
+            .await?
+            .into_iter()
+            .map(|z| z.household_id)
+            .collect();
+        let p = self.store.get_person(&jiuye_store::Scope::All, r.person_id).await?.ok_or(AppError::NotFound)?;
+        Ok(level_of(&p, r, as_of, &zero))
+    }
+
+    async fn due_items(&self, rows: Vec<RegistrationRecord>, as_of: Date, contacts_this_month: i64) -> AppResult<Vec<DueItem>> {
+        let zero: std::collections::HashSet<Uuid> = self
+            .store
+            .zero_employment(&jiuye_store::Scope::All, None, true, 10_000_000)
+            .await?
+            .into_iter()
+            .map(|z| z.household_id)
+            .collect();
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let Some(p) = self.store.get_person(&jiuye_store::Scope::All, r.person_id).await? else { continue };
+            let level = level_of(&p, &r, as_of, &zero);
+            let months = months_without_contact(r.registered_on, r.last_contact_on, as_of);
+            out.push(DueItem {
+                registration_id: r.id,
+                person_id: r.person_id,
+                name: r.name,
+                id_number_masked: r.id_masked,
+                township_code: r.township_code,
+                township_name: r.township_name,
+                registered_on: r.registered_on,
+                last_contact_on: r.last_contact_on,
+                months_without_contact: months,
+                overdue: months > 1,
+                service_level: level.level.label(),
+                contacts_needed: level.level.contacts_per_month(),
+                level_reasons: level.reasons,
+                contacts_this_month,
+            });
+        }
         Ok(out)
     }
 

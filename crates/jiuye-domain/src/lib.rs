@@ -13,6 +13,7 @@ pub mod occupation;
 pub mod person;
 pub mod phone;
 pub mod role;
+pub mod service_level;
 pub mod size_class;
 pub mod vacancy;
 

@@ -124,6 +124,19 @@ impl Store {
         month_start: Date,
         as_of: Date,
     ) -> Result<Vec<RegistrationRecord>> {
+        self.spells_by_month_contacts(scope, township, month_start, as_of, 0).await
+    }
+
+    /// Spells active on `as_of` with exactly `contacts` contacts between `month_start` and `as_of`
+    /// (0: the due list; 1: those needing a second contact when their level asks for two).
+    pub async fn spells_by_month_contacts(
+        &self,
+        scope: &Scope,
+        township: Option<&str>,
+        month_start: Date,
+        as_of: Date,
+        contacts: i64,
+    ) -> Result<Vec<RegistrationRecord>> {
         let mut f = Filter::default();
         if !f.person_scope(scope, "r.township_code") {
             return Ok(Vec::new());
@@ -137,8 +150,10 @@ impl Store {
         f.push_raw(&format!("(r.closed_on IS NULL OR r.closed_on > ${n})"));
         let m = f.next();
         f.args.push(Arg::Date(month_start));
+        let k = f.next();
+        f.args.push(Arg::I64(contacts));
         f.push_raw(&format!(
-            "NOT EXISTS (SELECT 1 FROM contacts c WHERE c.registration_id = r.id AND c.contact_on >= ${m} AND c.contact_on <= ${n})"
+            "(SELECT COUNT(*) FROM contacts c WHERE c.registration_id = r.id AND c.contact_on >= ${m} AND c.contact_on <= ${n}) = ${k}"
         ));
         let sql = format!(
             "SELECT r.id, r.person_id, p.name, p.id_masked, r.township_code, t.name AS township_name, r.registered_on, r.channel,

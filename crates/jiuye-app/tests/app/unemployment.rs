@@ -162,3 +162,39 @@ async fn the_scan_reads_registration_from_the_spells_active_on_its_date() {
         report.programs[0].unknown_conditions
     );
 }
+
+#[tokio::test]
+async fn service_levels_say_why_and_intensive_ones_need_a_second_contact() {
+    let db = TestDb::sqlite();
+    let (app, _) = app_with_clock(&db).await;
+    let clerk = actor("clerk1", Role::TownshipClerk, Some("130527100"), None);
+    let difficult = PersonInput {
+        name: "魏困难".into(),
+        id_number: jiuye_app::demo::make_id_number("130527", date!(1990 - 05 - 05), 31),
+        township: "和阳镇".into(),
+        tags: "就业困难人员".into(),
+        employment_status: "unemployed".into(),
+        ..Default::default()
+    };
+    let d = app.create_person(&Actor::cli(), &difficult).await.unwrap();
+    let r = person(&app, "薛常规", date!(1995 - 05 - 05), 32, "和阳镇", "unemployed").await;
+    let old = person(&app, "叶四十六", date!(1980 - 01 - 01), 33, "和阳镇", "unemployed").await;
+    let rd = app.register_unemployment(&clerk, d, &on("2026-11-01")).await.unwrap();
+    let rr = app.register_unemployment(&clerk, r, &on("2026-11-01")).await.unwrap();
+    app.register_unemployment(&clerk, old, &on("2026-11-01")).await.unwrap();
+    let due = app.followup_due(&clerk, None, None).await.unwrap();
+    let level = |n: &str| due.iter().find(|x| x.name == n).map(|x| (x.service_level, x.level_reasons.clone())).unwrap();
+    assert_eq!(level("魏困难"), ("重点帮扶", vec!["就业困难人员".to_string()]));
+    assert_eq!(level("叶四十六").0, "重点关注");
+    assert_eq!(level("薛常规").0, "常规服务");
+
+    app.record_contact(&clerk, rd, &contact("2026-11-05")).await.unwrap();
+    app.record_contact(&clerk, rr, &contact("2026-11-05")).await.unwrap();
+    let second = app.followup_second_contacts(&clerk, None, None).await.unwrap();
+    assert_eq!(second.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(), ["魏困难"], "once a month is enough for the others");
+    assert_eq!((second[0].contacts_this_month, second[0].contacts_needed), (1, 2));
+    app.record_contact(&clerk, rd, &contact("2026-11-20")).await.unwrap();
+    assert!(app.followup_second_contacts(&clerk, None, None).await.unwrap().is_empty());
+    let spell = app.get_registration(&clerk, rd).await.unwrap();
+    assert_eq!(app.service_level(&spell, date!(2026 - 11 - 27)).await.unwrap().level.label(), "重点帮扶");
+}

@@ -101,6 +101,9 @@ struct DetailPage {
     methods: Vec<Opt>,
     services: Vec<(&'static str, &'static str)>,
     reasons: Vec<Opt>,
+    level: &'static str,
+    level_reasons: String,
+    contacts_needed: u32,
     today: String,
     errors: Vec<String>,
 }
@@ -108,6 +111,7 @@ struct DetailPage {
 async fn detail_page(s: &AppState, staff: &Staff, id: Uuid, errors: Vec<String>) -> Result<Response, PageError> {
     let r = s.app.get_registration(staff.actor(), id).await.map_err(|e| staff.err(e))?;
     let contacts = s.app.contacts_of(staff.actor(), id).await.map_err(|e| staff.err(e))?;
+    let level = s.app.service_level(&r, s.app.clock.today()).await.map_err(|e| staff.err(e))?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = DetailPage {
         nav: Nav::of(staff),
@@ -129,6 +133,9 @@ async fn detail_page(s: &AppState, staff: &Staff, id: Uuid, errors: Vec<String>)
         methods: opts(CONTACT_METHODS.iter().copied(), "phone"),
         services: SERVICES.to_vec(),
         reasons: opts(CLOSE_REASONS.iter().copied(), "employed"),
+        level: level.level.label(),
+        level_reasons: level.reasons.join("；"),
+        contacts_needed: level.level.contacts_per_month(),
         today: s.app.clock.today().to_string(),
         errors,
     };
@@ -194,6 +201,7 @@ struct TaskPage {
     townships: Vec<Opt>,
     can_pick_township: bool,
     due: Vec<DueItem>,
+    second: Vec<DueItem>,
     overdue: usize,
     coverage: Vec<(String, String, i64, i64, String)>,
 }
@@ -212,6 +220,7 @@ pub async fn tasks(State(s): State<AppState>, staff: Staff, Query(q): Query<Task
     let as_of = super::policy::parse_as_of(&q.as_of).map_err(|e| staff.err(e))?;
     let actor = staff.actor();
     let due = s.app.followup_due(actor, Some(&q.township), as_of).await.map_err(|e| staff.err(e))?;
+    let second = s.app.followup_second_contacts(actor, Some(&q.township), as_of).await.map_err(|e| staff.err(e))?;
     let day = as_of.unwrap_or_else(|| s.app.clock.today());
     let bureau = matches!(actor.role, jiuye_domain::Role::Admin | jiuye_domain::Role::BureauStaff | jiuye_domain::Role::Leader);
     let coverage = if bureau {
@@ -237,6 +246,7 @@ pub async fn tasks(State(s): State<AppState>, staff: Staff, Query(q): Query<Task
         can_pick_township: actor.scope_township().is_none(),
         overdue: due.iter().filter(|d| d.overdue).count(),
         due,
+        second,
         coverage,
     }
     .into_response())
