@@ -552,3 +552,48 @@ mod tests {
         assert_eq!(month_start(date!(2024 - 02 - 29)), date!(2024 - 02 - 01));
     }
 }
+
+/// One key group's counts (POLICY.md §2): persons per township and, of them, registered unemployed.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KeyGroupRow {
+    pub tag: &'static str,
+    pub label: &'static str,
+    /// (persons, registered unemployed) per township of `KeyGroupTable::townships`, in that order.
+    pub by_township: Vec<(i64, i64)>,
+    pub persons: i64,
+    pub registered: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KeyGroupTable {
+    #[serde(serialize_with = "crate::ser_date")]
+    pub as_of: Date,
+    pub townships: Vec<(&'static str, &'static str)>,
+    pub rows: Vec<KeyGroupRow>,
+}
+
+impl App {
+    /// Key groups by township (statistics: counts only), in the actor's scope.
+    pub async fn key_group_statistics(&self, actor: &Actor, as_of: Option<Date>) -> AppResult<KeyGroupTable> {
+        if !actor.role.can_read_persons() {
+            return Err(AppError::Forbidden("当前角色不能查看重点群体统计"));
+        }
+        let as_of = as_of.unwrap_or_else(|| self.clock.today());
+        let townships: Vec<(&'static str, &'static str)> =
+            jiuye_domain::division::TOWNSHIPS.iter().copied().filter(|(c, _)| actor.scope_township().is_none_or(|t| t == *c)).collect();
+        let mut rows = Vec::new();
+        for tag in jiuye_domain::Tag::ALL {
+            let counts = self.store.key_group_counts(&actor.scope(), tag.code(), as_of).await?;
+            let by_township: Vec<(i64, i64)> =
+                townships.iter().map(|(c, _)| counts.iter().find(|(t, _, _)| t == c).map(|(_, n, r)| (*n, *r)).unwrap_or((0, 0))).collect();
+            rows.push(KeyGroupRow {
+                tag: tag.code(),
+                label: tag.label(),
+                persons: by_township.iter().map(|x| x.0).sum(),
+                registered: by_township.iter().map(|x| x.1).sum(),
+                by_township,
+            });
+        }
+        Ok(KeyGroupTable { as_of, townships, rows })
+    }
+}

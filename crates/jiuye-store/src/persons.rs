@@ -459,3 +459,27 @@ fn sqlite_batch_json(rows: &[(Uuid, PersonWrite)]) -> String {
         .collect();
     J::Array(all).to_string()
 }
+
+impl Store {
+    /// Persons with `tag` per township in scope: `(township, persons, of whom registered unemployed
+    /// on `as_of`)`. Tags are stored between commas, so one LIKE finds a tag.
+    pub async fn key_group_counts(&self, scope: &Scope, tag: &str, as_of: Date) -> Result<Vec<(String, i64, i64)>> {
+        let mut f = Filter::default();
+        if !f.person_scope(scope, "p.township_code") {
+            return Ok(Vec::new());
+        }
+        f.push("p.tags LIKE ?", Arg::Text(format!("%,{tag},%")));
+        let n = f.next();
+        f.args.push(Arg::Date(as_of));
+        let sql = format!(
+            "SELECT p.township_code, COUNT(*),
+                SUM(CASE WHEN EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = p.id AND r.registered_on <= ${n}
+                    AND (r.closed_on IS NULL OR r.closed_on > ${n})) THEN 1 ELSE 0 END)
+             FROM persons p{} GROUP BY p.township_code ORDER BY p.township_code",
+            f.where_clause()
+        );
+        Ok(
+            on_db!(self.db, p => bind_args!(sqlx::query_as::<_, (String, i64, i64)>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_all(p).await)?,
+        )
+    }
+}

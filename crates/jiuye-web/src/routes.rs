@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/registrations/{id}/contacts", post(followup::add_contact))
         .route("/registrations/{id}/close", post(followup::close))
         .route("/followup", get(followup::tasks))
+        .route("/statistics/key-groups", get(followup::key_groups))
         .route("/households", get(households::list))
         .route("/households/export", post(households::export))
         .route("/households/zero", get(followup::zero))

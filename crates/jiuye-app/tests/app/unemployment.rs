@@ -198,3 +198,40 @@ async fn service_levels_say_why_and_intensive_ones_need_a_second_contact() {
     let spell = app.get_registration(&clerk, rd).await.unwrap();
     assert_eq!(app.service_level(&spell, date!(2026 - 11 - 27)).await.unwrap().level.label(), "重点帮扶");
 }
+
+#[tokio::test]
+async fn key_groups_are_counted_by_township_with_the_registered_among_them() {
+    for db in TestDb::all().await {
+        let (app, _) = app_with_clock(&db).await;
+        let cli = Actor::cli();
+        for (i, (town, tags, status)) in
+            [("和阳镇", "退役军人", "unemployed"), ("和阳镇", "退役军人、残疾人", "employed"), ("贾宋镇", "退役军人", "unemployed")]
+                .iter()
+                .enumerate()
+        {
+            let input = PersonInput {
+                name: ["统计甲", "统计乙", "统计丙"][i].into(),
+                id_number: jiuye_app::demo::make_id_number("130527", date!(1985 - 02 - 02), 40 + i as u32),
+                township: (*town).into(),
+                tags: (*tags).into(),
+                employment_status: (*status).into(),
+                ..Default::default()
+            };
+            let id = app.create_person(&cli, &input).await.unwrap();
+            if *status == "unemployed" && *town == "和阳镇" {
+                app.register_unemployment(&cli, id, &on("2026-11-02")).await.unwrap();
+            }
+        }
+        let t = app.key_group_statistics(&cli, None).await.unwrap();
+        let veterans = t.rows.iter().find(|r| r.tag == "veteran").unwrap();
+        assert_eq!((veterans.persons, veterans.registered), (3, 1), "{}", db.backend);
+        let heyang = t.townships.iter().position(|(c, _)| *c == "130527100").unwrap();
+        assert_eq!(veterans.by_township[heyang], (2, 1));
+        assert_eq!(t.rows.iter().find(|r| r.tag == "disabled").unwrap().persons, 1);
+        let clerk = actor("clerk2", Role::TownshipClerk, Some("130527101"), None);
+        let mine = app.key_group_statistics(&clerk, None).await.unwrap();
+        assert_eq!(mine.townships.len(), 1);
+        assert_eq!(mine.rows.iter().find(|r| r.tag == "veteran").unwrap().persons, 1, "a clerk counts their township only");
+        db.cleanup().await;
+    }
+}

@@ -296,3 +296,18 @@ pub async fn zero(State(s): State<AppState>, staff: Staff, Query(q): Query<ZeroP
     }
     .into_response())
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "key_groups.html")]
+struct KeyGroupsPage {
+    nav: Option<Nav>,
+    t: jiuye_app::unemployment::KeyGroupTable,
+}
+
+/// `GET /statistics/key-groups`: persons of each key group by township, and how many of them are
+/// registered unemployed (counts only).
+pub async fn key_groups(State(s): State<AppState>, staff: Staff, Query(q): Query<TaskParams>) -> Result<Response, PageError> {
+    let as_of = super::policy::parse_as_of(&q.as_of).map_err(|e| staff.err(e))?;
+    let t = s.app.key_group_statistics(staff.actor(), as_of).await.map_err(|e| staff.err(e))?;
+    Ok(KeyGroupsPage { nav: Nav::of(&staff), t }.into_response())
+}
