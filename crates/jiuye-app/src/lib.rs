@@ -6,6 +6,7 @@ pub mod clock;
 pub mod demo;
 pub mod demo_jobs;
 pub mod demo_unemployment;
+pub mod difficult;
 pub mod export;
 pub mod import;
 pub mod job_search;
@@ -75,6 +76,8 @@ pub struct App {
     pub search: Arc<job_search::JobSearch>,
     /// The SMS sender (by default: recorded in the outbox and the log only) and the outbox rules.
     pub sms: sms::SmsSetup,
+    /// The categories of employment-difficult persons (configuration; dated ones included).
+    pub difficult: Arc<Vec<difficult::DifficultCategory>>,
 }
 
 impl App {
@@ -82,7 +85,22 @@ impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, vault: Arc<Vault>, policy: Policy) -> AppResult<Self> {
         let rules = jiuye_rules::Ruleset::default_2020().map_err(|e| AppError::Internal(format!("rules: {e}")))?;
         let search = Arc::new(job_search::JobSearch::in_memory()?);
-        Ok(Self { store, clock, vault, policy, rules: Arc::new(rules), search, sms: sms::SmsSetup::default() })
+        Ok(Self {
+            store,
+            clock,
+            vault,
+            policy,
+            rules: Arc::new(rules),
+            search,
+            sms: sms::SmsSetup::default(),
+            difficult: Arc::new(difficult::default_categories()),
+        })
+    }
+
+    /// Replaces the categories of employment-difficult persons (configuration).
+    pub fn with_difficult_categories(mut self, categories: Vec<difficult::DifficultCategory>) -> Self {
+        self.difficult = Arc::new(categories);
+        self
     }
 
     /// Sets the SMS sender and the outbox rules.

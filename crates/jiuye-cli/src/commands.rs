@@ -50,7 +50,10 @@ async fn open(settings: &Settings, create_keys: bool) -> anyhow::Result<App> {
         eprint(&format!("已生成个人信息加密密钥文件 {}：请妥善备份，丢失后加密的身份证号、电话将无法读取。", key_path.display()));
     }
     let clock: Arc<dyn jiuye_app::Clock> = Arc::new(SystemClock);
-    let app = App::new(store, clock.clone(), Arc::new(vault), settings.policy())?.with_sms(settings.sms_setup(clock)?);
+    let mut app = App::new(store, clock.clone(), Arc::new(vault), settings.policy())?.with_sms(settings.sms_setup(clock)?);
+    if let Some(categories) = settings.difficult_categories()? {
+        app = app.with_difficult_categories(categories);
+    }
     Ok(match settings.rules_ruleset()? {
         Some(rules) => app.with_rules(rules),
         None => app,

@@ -33,6 +33,20 @@ pub struct Settings {
     pub web: Web,
     pub import: Import,
     pub sms: Sms,
+    /// Categories of employment-difficult persons (就业困难人员认定); empty: the shipped list.
+    pub difficult_categories: Vec<DifficultCategorySetting>,
+}
+
+/// One category as configured: code, label, and an optional validity window (YYYY-MM-DD).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DifficultCategorySetting {
+    pub code: String,
+    pub label: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -128,6 +142,7 @@ impl Default for Settings {
             web: Web::default(),
             import: Import::default(),
             sms: Sms::default(),
+            difficult_categories: Vec::new(),
         }
     }
 }
@@ -182,7 +197,7 @@ impl Settings {
             None => fig = fig.merge(Toml::file("jiuye.toml")),
         }
         // Only our keys: other JIUYE_* variables (test switches) are not settings.
-        const KEYS: [&str; 12] = [
+        const KEYS: [&str; 13] = [
             "database_url",
             "key_file",
             "sqlite_cache_mib",
@@ -195,6 +210,7 @@ impl Settings {
             "import",
             "search_dir",
             "sms",
+            "difficult_categories",
         ];
         fig = fig.merge(Env::prefixed("JIUYE_").filter(|k| KEYS.iter().any(|p| k.as_str().starts_with(p))).split("__"));
         Ok(fig.extract()?)
@@ -249,6 +265,29 @@ impl Settings {
             password_max_age: time::Duration::days(s.password_max_age_days),
             ..Default::default()
         }
+    }
+
+    /// The configured categories of employment-difficult persons, or `None` for the shipped ones.
+    pub fn difficult_categories(&self) -> anyhow::Result<Option<Vec<jiuye_app::difficult::DifficultCategory>>> {
+        if self.difficult_categories.is_empty() {
+            return Ok(None);
+        }
+        let date = |s: &str| -> anyhow::Result<Option<time::Date>> {
+            if s.trim().is_empty() {
+                return Ok(None);
+            }
+            Ok(Some(jiuye_app::jobs::parse_date("difficult_categories", s).map_err(|e| anyhow::anyhow!("就业困难人员类别配置有误：{e}"))?))
+        };
+        let mut out = Vec::new();
+        for c in &self.difficult_categories {
+            out.push(jiuye_app::difficult::DifficultCategory {
+                code: c.code.clone(),
+                label: c.label.clone(),
+                from: date(&c.from)?,
+                to: date(&c.to)?,
+            });
+        }
+        Ok(Some(out))
     }
 
     /// The SMS sender (the gateway when configured, else the log) and the outbox rules.
@@ -311,6 +350,14 @@ rules_overlay = ""
 # The job board's search index (derived data, rebuilt from the database when missing). Each server
 # process needs its own. Empty: "<sqlite file>.search", or "jiuye-search" for PostgreSQL.
 search_dir = ""
+# Categories of employment-difficult persons (就业困难人员认定; the policy adjusts them). Empty: the
+# shipped list (docs/UNEMPLOYMENT.md). A dated category has from/to (YYYY-MM-DD), e.g.
+#   [[difficult_categories]]
+#   code = "epidemic"
+#   label = "受疫情影响的失业人员"
+#   from = "2020-01-01"
+#   to = "2020-12-31"
+difficult_categories = []
 
 [security]
 session_idle_minutes = 30

@@ -3,6 +3,7 @@
 mod args;
 pub mod audit;
 pub mod citizens;
+pub mod difficult;
 pub mod enterprises;
 pub mod households;
 mod migrate;

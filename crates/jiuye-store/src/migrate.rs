@@ -38,6 +38,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_zero_employment.sql"),
         postgres: include_str!("../migrations/postgres/0005_zero_employment.sql"),
     },
+    Migration {
+        name: "0006_difficult",
+        sqlite: include_str!("../migrations/sqlite/0006_difficult.sql"),
+        postgres: include_str!("../migrations/postgres/0006_difficult.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

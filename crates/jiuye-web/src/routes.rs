@@ -49,6 +49,8 @@ pub fn router(state: AppState) -> Router {
         .route("/persons/{id}/edit", get(persons::edit_form))
         .route("/persons/{id}/reveal", post(persons::reveal))
         .route("/persons/{id}/registrations", post(followup::register))
+        .route("/persons/{id}/difficult", post(followup::recognize))
+        .route("/persons/{id}/difficult/{rid}/revoke", post(followup::revoke))
         // unemployment registration and follow-up
         .route("/registrations/{id}", get(followup::detail))
         .route("/registrations/{id}/contacts", post(followup::add_contact))

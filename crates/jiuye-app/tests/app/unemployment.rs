@@ -235,3 +235,39 @@ async fn key_groups_are_counted_by_township_with_the_registered_among_them() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn employment_difficult_recognition_is_by_category_dated_categories_included_and_keeps_the_tag() {
+    for db in TestDb::all().await {
+        let (app, clock) = app_with_clock(&db).await;
+        let staff = actor("staff1", Role::BureauStaff, None, None);
+        let clerk = actor("clerk1", Role::TownshipClerk, Some("130527100"), None);
+        let p = person(&app, "邓认定", date!(1975 - 06 - 01), 51, "和阳镇", "unemployed").await;
+        assert!(matches!(app.recognize_difficult(&clerk, p, "disabled", "", "残疾人证 1305").await, Err(AppError::Forbidden(_))));
+        let e = app.recognize_difficult(&staff, p, "epidemic", "", "失业证明").await.unwrap_err();
+        assert!(matches!(&e, AppError::Validation(f) if f[0].code == "difficult.category_period"), "the epidemic category is dated: {e}");
+        let e = app.recognize_difficult(&staff, p, "disabled", "", "无").await.unwrap_err();
+        assert!(matches!(&e, AppError::Validation(f) if f[0].code == "difficult.evidence"), "{e}");
+        let r1 = app.recognize_difficult(&staff, p, "disabled", "2026-11-20", "残疾人证 13052719750601").await.unwrap();
+        assert!(app.get_person(&staff, p).await.unwrap().tags.contains("employment_difficult"), "{}", db.backend);
+        clock.set(datetime!(2020-06-01 02:00:00 UTC));
+        let r2 = app.recognize_difficult(&staff, p, "epidemic", "2020-05-01", "疫情期间企业停产失业证明").await.unwrap();
+        clock.set(datetime!(2026-11-27 02:00:00 UTC));
+        app.revoke_difficult(&staff, p, r1, "证件核实有误").await.unwrap();
+        assert!(app.get_person(&staff, p).await.unwrap().tags.contains("employment_difficult"), "one recognition is still in force");
+        app.revoke_difficult(&staff, p, r2, "已稳定就业").await.unwrap();
+        assert!(!app.get_person(&staff, p).await.unwrap().tags.contains("employment_difficult"), "the tag goes with the last one");
+        let all = app.recognitions_of(&staff, p).await.unwrap();
+        assert_eq!(all.len(), 2);
+        assert!(all.iter().all(|r| r.revoked_on.is_some() && r.reviewer == "staff1"));
+        let custom = app.clone().with_difficult_categories(vec![jiuye_app::difficult::DifficultCategory {
+            code: "flood".into(),
+            label: "受灾失业人员".into(),
+            from: None,
+            to: None,
+        }]);
+        assert!(custom.recognize_difficult(&staff, p, "disabled", "", "残疾人证 1305").await.is_err(), "categories are configuration");
+        custom.recognize_difficult(&staff, p, "flood", "", "灾情证明 2026-01").await.unwrap();
+        db.cleanup().await;
+    }
+}

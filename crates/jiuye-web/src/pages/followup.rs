@@ -311,3 +311,70 @@ pub async fn key_groups(State(s): State<AppState>, staff: Staff, Query(q): Query
     let t = s.app.key_group_statistics(staff.actor(), as_of).await.map_err(|e| staff.err(e))?;
     Ok(KeyGroupsPage { nav: Nav::of(&staff), t }.into_response())
 }
+
+pub struct RecognitionRow {
+    pub id: i64,
+    pub category: String,
+    pub on: String,
+    pub evidence: String,
+    pub reviewer: String,
+    pub revoked: String,
+}
+
+pub fn recognition_row(app: &jiuye_app::App, r: &jiuye_store::difficult::RecognitionRecord) -> RecognitionRow {
+    RecognitionRow {
+        id: r.id,
+        category: app.difficult_category(&r.category).map(|c| c.label.clone()).unwrap_or_else(|| r.category.clone()),
+        on: r.recognized_on.to_string(),
+        evidence: r.evidence.clone(),
+        reviewer: r.reviewer.clone(),
+        revoked: match (r.revoked_on, &r.revoke_reason) {
+            (Some(d), Some(why)) => format!("{d} 撤销：{why}"),
+            _ => String::new(),
+        },
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct RecognizeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    recognized_on: String,
+    #[serde(default)]
+    evidence: String,
+}
+
+/// `POST /persons/{id}/difficult`: recognition by the bureau.
+pub async fn recognize(
+    State(s): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Form(f): Form<RecognizeForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&f.csrf)?;
+    s.app.recognize_difficult(staff.actor(), id, &f.category, &f.recognized_on, &f.evidence).await.map_err(|e| staff.err(e))?;
+    Ok(Redirect::to(&urls::person(id)).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /persons/{id}/difficult/{rid}/revoke`.
+pub async fn revoke(
+    State(s): State<AppState>,
+    staff: Staff,
+    Path((id, rid)): Path<(Uuid, i64)>,
+    Form(f): Form<RevokeForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&f.csrf)?;
+    s.app.revoke_difficult(staff.actor(), id, rid, &f.reason).await.map_err(|e| staff.err(e))?;
+    Ok(Redirect::to(&urls::person(id)).into_response())
+}

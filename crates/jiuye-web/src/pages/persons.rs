@@ -213,6 +213,9 @@ struct DetailPage {
     spells: Vec<super::followup::SpellRow>,
     has_open_spell: bool,
     today: String,
+    recognitions: Vec<super::followup::RecognitionRow>,
+    can_recognize: bool,
+    categories: Vec<super::Opt>,
 }
 
 pub async fn detail(State(s): State<AppState>, staff: Staff, Path(id): Path<Uuid>) -> Result<Response, PageError> {
@@ -239,7 +242,17 @@ pub async fn detail(State(s): State<AppState>, staff: Staff, Path(id): Path<Uuid
     };
     let role = staff.actor().role;
     let spells = s.app.registrations_of_person(staff.actor(), id).await.map_err(|e| staff.err(e))?;
+    let recognitions = s.app.recognitions_of(staff.actor(), id).await.map_err(|e| staff.err(e))?;
     Ok(DetailPage {
+        recognitions: recognitions.iter().map(|r| super::followup::recognition_row(&s.app, r)).collect(),
+        can_recognize: matches!(role, jiuye_domain::Role::Admin | jiuye_domain::Role::BureauStaff),
+        categories: s
+            .app
+            .difficult
+            .iter()
+            .filter(|c| c.valid_on(today))
+            .map(|c| super::Opt { value: c.code.clone(), label: c.label.clone(), selected: false })
+            .collect(),
         has_open_spell: spells.iter().any(|r| r.closed_on.is_none()),
         spells: spells.iter().map(super::followup::spell_row).collect(),
         today: today.to_string(),

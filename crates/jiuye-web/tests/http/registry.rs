@@ -35,8 +35,9 @@ async fn a_person_is_created_with_sex_and_birth_date_from_the_id_and_shown_maske
     assert!(detail.body.contains("1990-03-07"), "birth date derived");
     assert!(detail.body.contains("130***********"), "masked id");
     assert_eq!(full_id_or_phone(&detail.body), None, "no full number on the page");
-    assert!(detail.body.contains("特殊群体（已隐藏）"), "sensitive tag hidden");
-    assert!(!detail.body.contains("残疾人"));
+    let tags = detail.body.split("<dt>人员类别</dt><dd>").nth(1).unwrap().split("</dd>").next().unwrap();
+    assert!(tags.contains("特殊群体（已隐藏）"), "sensitive tag hidden: {tags}");
+    assert!(!tags.contains("残疾人"), "{tags}");
     let list = c.get("/persons").await;
     assert!(list.body.contains("王小明"));
     assert_eq!(full_id_or_phone(&list.body), None);
