@@ -597,3 +597,71 @@ impl App {
         Ok(KeyGroupTable { as_of, townships, rows })
     }
 }
+
+/// The reminder registered persons get by SMS (no personal data in it).
+pub const REMINDER_TEXT: &str =
+    "您已在南和区人社部门办理失业登记，可免费享受职业介绍、职业指导、创业服务和培训推荐，请联系所在乡镇人社服务窗口。回复TD退订";
+
+impl App {
+    /// Queues an SMS reminder of services to every person on the month's due list who has a phone
+    /// and has not unsubscribed (at most one reminder per person per month). Returns
+    /// `(queued, without phone or unsubscribed, already reminded this month)`.
+    pub async fn remind_due(&self, actor: &Actor, township: Option<&str>, as_of: Option<Date>) -> AppResult<(u64, u64, u64)> {
+        if !actor.role.can_edit_registry() {
+            return Err(AppError::Forbidden("当前角色不能发送提醒"));
+        }
+        let as_of = as_of.unwrap_or_else(|| self.clock.today());
+        let due = self.followup_due(actor, township, Some(as_of)).await?;
+        let now = self.now();
+        let since = month_start(as_of).midnight().assume_offset(crate::CST);
+        let (mut queued, mut skipped, mut already) = (0, 0, 0);
+        let mut tx = self.store.begin_write().await?;
+        for d in &due {
+            let Some(sec) = self.store.person_secrets(&actor.scope(), d.person_id).await? else { continue };
+            let Some(enc) = sec.phone_enc else {
+                skipped += 1;
+                continue;
+            };
+            let phone = self.vault.open(&enc, sec.key_version)?;
+            if !jiuye_sms::is_mainland_mobile(&phone) {
+                skipped += 1;
+                continue;
+            }
+            let bidx = self.vault.blind("phone", &phone);
+            if self.store.is_opted_out(&bidx).await? {
+                skipped += 1;
+                continue;
+            }
+            if tx.reminders_since(&bidx, since).await? > 0 {
+                already += 1;
+                continue;
+            }
+            tx.enqueue_sms(
+                &jiuye_store::sms::NewSms {
+                    person_id: Some(d.person_id),
+                    phone_bidx: bidx,
+                    phone_enc: self.vault.seal(&phone)?,
+                    phone_masked: jiuye_domain::mask::mask_middle(&phone, 3, 4),
+                    key_version: self.vault.key_version(),
+                    text: REMINDER_TEXT.into(),
+                    purpose: "reminder".into(),
+                    push_id: None,
+                },
+                now,
+            )
+            .await?;
+            queued += 1;
+        }
+        tx.audit(self.audit_entry(
+            actor,
+            "registration.remind",
+            "registration",
+            None,
+            "ok",
+            json!({"as_of": as_of.to_string(), "queued": queued, "skipped": skipped, "already": already}),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok((queued, skipped, already))
+    }
+}

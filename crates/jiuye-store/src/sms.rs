@@ -175,6 +175,14 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Service reminders queued or sent to this phone since `since`.
+    pub async fn reminders_since(&mut self, phone_bidx: &[u8], since: OffsetDateTime) -> Result<i64> {
+        let (n,): (i64,) = on_tx!(self, c => sqlx::query_as(
+            "SELECT COUNT(*) FROM sms_outbox WHERE phone_bidx = $1 AND purpose = 'reminder' AND created_at >= $2 AND status <> 'cancelled'")
+            .bind(phone_bidx).bind(since).fetch_one(c).await)?;
+        Ok(n)
+    }
+
     /// Records an unsubscription and cancels what is still queued for that phone.
     pub async fn sms_opt_out(&mut self, phone_bidx: &[u8], source: &str, now: OffsetDateTime) -> Result<u64> {
         on_tx!(self, c => sqlx::query("INSERT INTO sms_optout (phone_bidx, at, source) VALUES ($1, $2, $3) ON CONFLICT (phone_bidx) DO NOTHING")

@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/registrations/{id}/contacts", post(followup::add_contact))
         .route("/registrations/{id}/close", post(followup::close))
         .route("/followup", get(followup::tasks))
+        .route("/followup/remind", post(followup::remind))
         .route("/statistics/key-groups", get(followup::key_groups))
         .route("/households", get(households::list))
         .route("/households/export", post(households::export))

@@ -271,3 +271,37 @@ async fn employment_difficult_recognition_is_by_category_dated_categories_includ
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn service_reminders_go_once_a_month_to_the_due_who_have_a_phone_and_did_not_unsubscribe() {
+    let db = TestDb::sqlite();
+    let (app, _) = app_with_clock(&db).await;
+    let clerk = actor("clerk1", Role::TownshipClerk, Some("130527100"), None);
+    let with_phone = |name: &str, seq: u32, phone: &str| PersonInput {
+        name: name.into(),
+        id_number: jiuye_app::demo::make_id_number("130527", date!(1990 - 01 - 01), seq),
+        phone: phone.into(),
+        township: "和阳镇".into(),
+        employment_status: "unemployed".into(),
+        ..Default::default()
+    };
+    for (n, s, ph) in [("提醒甲", 61, "13500000061"), ("提醒乙", 62, ""), ("提醒丙", 63, "13500000063")] {
+        let id = app.create_person(&Actor::cli(), &with_phone(n, s, ph)).await.unwrap();
+        app.register_unemployment(&clerk, id, &on("2026-11-02")).await.unwrap();
+    }
+    // 提醒丙 unsubscribed earlier.
+    app.handle_inbound_sms(&jiuye_sms::InboundSms {
+        phone: "13500000063".into(),
+        text: "TD".into(),
+        received_at: datetime!(2026-11-01 02:00:00 UTC),
+        provider_message_id: Some("x".into()),
+    })
+    .await
+    .unwrap();
+    assert_eq!(app.remind_due(&clerk, None, None).await.unwrap(), (1, 2, 0));
+    assert_eq!(app.remind_due(&clerk, None, None).await.unwrap(), (0, 2, 1), "once a month");
+    let out = app.store.outbox(10).await.unwrap();
+    assert_eq!(out.iter().filter(|m| m.purpose == "reminder").count(), 1);
+    assert_eq!(out[0].text, jiuye_app::unemployment::REMINDER_TEXT);
+    assert!(app.remind_due(&actor("boss", Role::Leader, None, None), None, None).await.is_err());
+}

@@ -196,6 +196,9 @@ pub async fn close(State(s): State<AppState>, staff: Staff, Path(id): Path<Uuid>
 #[template(path = "followup.html")]
 struct TaskPage {
     nav: Option<Nav>,
+    csrf: String,
+    reminded: String,
+    can_remind: bool,
     as_of: String,
     month: String,
     townships: Vec<Opt>,
@@ -212,6 +215,8 @@ pub struct TaskParams {
     as_of: String,
     #[serde(default)]
     township: String,
+    #[serde(default)]
+    reminded: String,
 }
 
 /// `GET /followup`: who is due this month and who is overdue (a clerk: their township); the bureau
@@ -240,6 +245,9 @@ pub async fn tasks(State(s): State<AppState>, staff: Staff, Query(q): Query<Task
     };
     Ok(TaskPage {
         nav: Nav::of(&staff),
+        csrf: staff.user.csrf.clone(),
+        reminded: q.reminded.clone(),
+        can_remind: actor.role.can_edit_registry(),
         as_of: day.to_string(),
         month: format!("{}年{}月", day.year(), u8::from(day.month())),
         townships: township_opts(&q.township),
@@ -377,4 +385,24 @@ pub async fn revoke(
     staff.check_csrf(&f.csrf)?;
     s.app.revoke_difficult(staff.actor(), id, rid, &f.reason).await.map_err(|e| staff.err(e))?;
     Ok(Redirect::to(&urls::person(id)).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct RemindForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    township: String,
+}
+
+/// `POST /followup/remind`: SMS reminders of services to this month's due list.
+pub async fn remind(State(s): State<AppState>, staff: Staff, Form(f): Form<RemindForm>) -> Result<Response, PageError> {
+    staff.check_csrf(&f.csrf)?;
+    let (queued, skipped, already) = s.app.remind_due(staff.actor(), Some(&f.township), None).await.map_err(|e| staff.err(e))?;
+    let q = serde_urlencoded::to_string([(
+        "reminded",
+        format!("已生成{queued}条提醒短信；{skipped}人无手机号或已退订，{already}人本月已提醒过"),
+    )])
+    .unwrap_or_default();
+    Ok(Redirect::to(&format!("/followup?{q}")).into_response())
 }

@@ -69,6 +69,7 @@ pub async fn page(State(s): State<AppState>, staff: Staff) -> Result<Response, P
                 purpose: match m.purpose.as_str() {
                     "vacancy_push" => "岗位推送",
                     "verification" => "身份验证",
+                    "reminder" => "服务提醒",
                     _ => "服务提醒",
                 },
                 // A verification code is a credential while it lasts: staff see that one was sent, not it.
