@@ -486,17 +486,29 @@ impl App {
     }
 
     async fn due_items(&self, rows: Vec<RegistrationRecord>, as_of: Date, contacts_this_month: i64) -> AppResult<Vec<DueItem>> {
-        let zero: std::collections::HashSet<Uuid> = self
-            .store
-            .zero_employment(&jiuye_store::Scope::All, None, true, 10_000_000)
-            .await?
-            .into_iter()
-            .map(|z| z.household_id)
-            .collect();
+        // One read for the persons and one per township for the zero-employment households,
+        // whatever the length of the list.
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
+        let facts = self.store.person_level_facts(&ids).await?;
+        let mut townships: Vec<&str> = rows.iter().map(|r| r.township_code.as_str()).collect();
+        townships.sort_unstable();
+        townships.dedup();
+        let mut zero = std::collections::HashSet::new();
+        for t in townships {
+            zero.extend(
+                self.store.zero_employment(&jiuye_store::Scope::All, Some(t), true, 10_000_000).await?.into_iter().map(|z| z.household_id),
+            );
+        }
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let Some(p) = self.store.get_person(&jiuye_store::Scope::All, r.person_id).await? else { continue };
-            let level = level_of(&p, &r, as_of, &zero);
+            let Some((tags, birth, household)) = facts.get(&r.person_id) else { continue };
+            let tags = jiuye_domain::Tag::from_storage(tags);
+            let level = classify(&LevelFacts {
+                tags: &tags,
+                age: crate::seekers::age_on(*birth, as_of),
+                months_registered: full_months(r.registered_on, as_of).max(0),
+                zero_employment_household: household.is_some_and(|h| zero.contains(&h)),
+            });
             let months = months_without_contact(r.registered_on, r.last_contact_on, as_of);
             out.push(DueItem {
                 registration_id: r.id,

@@ -403,6 +403,20 @@ impl WriteTx {
 
 impl Store {
     /// The sealed ID numbers of these persons (in scope), for the scan that derives age and sex.
+    /// What the service levels read of many persons at once: `id → (tags, birth date, household)`.
+    pub async fn person_level_facts(&self, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, (String, Date, Option<Uuid>)>> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(1000) {
+            let ph: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql =
+                self.dialect(format!("SELECT p.id, p.tags, p.birth_date, p.household_id FROM persons p WHERE p.id IN ({})", ph.join(",")));
+            let args: Vec<Arg> = chunk.iter().map(|u| Arg::Uuid(*u)).collect();
+            let rows: Vec<(Uuid, String, Date, Option<Uuid>)> = on_db!(self.db, p => bind_args!(sqlx::query_as::<_, (Uuid, String, Date, Option<Uuid>)>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(p).await)?;
+            out.extend(rows.into_iter().map(|(id, t, b, h)| (id, (t, b, h))));
+        }
+        Ok(out)
+    }
+
     pub async fn person_id_secrets(&self, scope: &Scope, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, (Vec<u8>, i64)>> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(1000) {

@@ -204,6 +204,7 @@ struct TaskPage {
     townships: Vec<Opt>,
     can_pick_township: bool,
     due: Vec<DueItem>,
+    due_total: usize,
     second: Vec<DueItem>,
     overdue: usize,
     coverage: Vec<(String, String, i64, i64, String)>,
@@ -253,8 +254,10 @@ pub async fn tasks(State(s): State<AppState>, staff: Staff, Query(q): Query<Task
         townships: township_opts(&q.township),
         can_pick_township: actor.scope_township().is_none(),
         overdue: due.iter().filter(|d| d.overdue).count(),
-        due,
-        second,
+        due_total: due.len(),
+        // The page shows the first 500 (most months without contact first); the CLI gives all.
+        due: due.into_iter().take(500).collect(),
+        second: second.into_iter().take(500).collect(),
         coverage,
     }
     .into_response())
