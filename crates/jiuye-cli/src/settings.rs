@@ -212,7 +212,9 @@ impl Settings {
             "sms",
             "difficult_categories",
         ];
-        fig = fig.merge(Env::prefixed("JIUYE_").filter(|k| KEYS.iter().any(|p| k.as_str().starts_with(p))).split("__"));
+        // The filter sees the variable's name as written (upper case): compare without case.
+        fig =
+            fig.merge(Env::prefixed("JIUYE_").filter(|k| KEYS.iter().any(|p| k.as_str().to_ascii_lowercase().starts_with(p))).split("__"));
         Ok(fig.extract()?)
     }
 

@@ -228,10 +228,42 @@ fn the_jobs_and_follow_up_commands_run_on_the_demo_and_print_json() {
     let upserts = items.iter().filter(|i| i["action"] == "upsert").count() as u64;
     assert_eq!(upserts, r["documents"].as_u64().unwrap(), "the first export has every published vacancy");
     assert!(items.iter().any(|i| i["action"] == "withdraw"), "and withdraws the ones that left the board since");
-    let sms = jiuye(dir.path(), &["--database", &url, "sms", "send-due", "--format", "json"]);
+    // The binary runs on the wall clock: switch quiet hours off (equal hours) so the result does not
+    // depend on the time of day the test runs.
+    let sms = Command::new(env!("CARGO_BIN_EXE_jiuye"))
+        .current_dir(dir.path())
+        .env("RUST_LOG", "debug")
+        .env_remove("JIUYE_DATABASE_URL")
+        .env("JIUYE_SMS__QUIET_FROM_HOUR", "0")
+        .env("JIUYE_SMS__QUIET_UNTIL_HOUR", "0")
+        .args(["--database", &url, "sms", "send-due", "--format", "json"])
+        .output()
+        .unwrap();
     assert!(sms.status.success(), "{}", String::from_utf8_lossy(&sms.stderr));
     let s: serde_json::Value = serde_json::from_slice(&sms.stdout).unwrap();
     assert!(s["sent"].as_u64().unwrap() > 0, "the demo's pushes are sent (to the log): {s}");
     let logs = String::from_utf8_lossy(&sms.stderr);
     assert!(!logs.contains("回复1感兴趣"), "message texts never reach the log");
+}
+
+#[test]
+fn environment_variables_override_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_jiuye"))
+        .current_dir(dir.path())
+        .env_remove("JIUYE_DATABASE_URL")
+        .env("JIUYE_WEB__SECURE_COOKIES", "true")
+        .env("JIUYE_SEARCH_DIR", "/srv/jiuye/idx")
+        .env("JIUYE_SMS__DAILY_CAP", "5")
+        .env("JIUYE_SMS__API_KEY", "k-secret")
+        .env("JIUYE_TEST_SWITCH", "ignored")
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("secure_cookies: true"), "{shown}");
+    assert!(shown.contains("/srv/jiuye/idx"), "{shown}");
+    assert!(shown.contains("daily_cap: 5"), "{shown}");
+    assert!(!shown.contains("k-secret"), "secrets stay redacted: {shown}");
 }
