@@ -89,6 +89,14 @@ def smoke(b):
     assert pending, "the review queue lists the demo's pending vacancies"
     b.go(BASE + "/vacancies/" + pending[0])
     assert "信息协同比对" in b.source() and "review-form" in b.source(), "a pending vacancy shows its checks and the review form"
+    # Follow-up: the task list of the month and the zero-employment households of the demo.
+    b.go(BASE + "/followup")
+    tasks = b.source()
+    due = re.search(r"本月待联系 (\d+) 人", tasks)
+    assert due, "the follow-up task list shows the month's count"
+    b.go(BASE + "/households/zero")
+    zero = re.search(r"当前零就业家庭 (\d+) 户", b.source())
+    assert zero, "the zero-employment page shows its count"
     # The public board, as a phone would see it: search, large text, a vacancy page.
     b.cmd("POST", "/window/rect", {"width": 390, "height": 844})
     b.go(BASE + "/jobs")
@@ -108,6 +116,7 @@ def smoke(b):
     assert b.wait_for("/jobs/"), "a result opens its vacancy page"
     assert "怎样应聘" in b.source(), "the vacancy page says how to apply"
     print(f"browser smoke: logged in, changed password, registry lists {len(rows)} persons; review queue has {len(pending)}; "
+          f"{due.group(1)} due for follow-up this month, {zero.group(1)} zero-employment households; "
           f"the board finds {total.group(1)} welder vacancies on a phone-sized window (screenshots target/browser-smoke*.png)")
 
 
