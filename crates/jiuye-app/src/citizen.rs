@@ -263,6 +263,7 @@ impl App {
             registered_on: String::new(),
             channel: "online".into(),
             confirm_not_employed: if declares_unemployed { "on".into() } else { String::new() },
+            ..Default::default()
         };
         self.open_spell(crate::unemployment::Who::Citizen(&c.person.id_masked), &c.person, &input).await
     }

@@ -41,6 +41,9 @@ impl App {
                             registered_on,
                             channel: if rng.chance(30) { "online".into() } else { "window".into() },
                             registered_by: "demo:clerk".into(),
+                            insured: Some(rng.chance(40)),
+                            benefit_entitled: None,
+                            benefit_ended_on: None,
                         },
                         now,
                     )

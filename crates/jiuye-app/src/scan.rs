@@ -119,9 +119,10 @@ impl App {
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> AppResult<Subjects> {
         // Unemployment registration (issue 5): the spell active on the scan date, if any.
-        let spells: std::collections::HashMap<uuid::Uuid, Date> =
-            self.store.spells_active_on(scope, township, as_of).await?.into_iter().collect();
+        let spells: std::collections::HashMap<uuid::Uuid, jiuye_store::registrations::SpellFacts> =
+            self.store.spell_facts_active_on(scope, township, as_of).await?.into_iter().map(|f| (f.person_id, f)).collect();
         let (mut registered, mut registered_since) = (Vec::new(), Vec::new());
+        let (mut insured, mut entitled, mut ended) = (Vec::new(), Vec::new(), Vec::new());
         let filter = PersonFilter { township_code: township.map(str::to_string), ..Default::default() };
         let (mut ids, mut names, mut identifiers, mut townships) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut id_col, mut employed, mut returning, mut graduate, mut grad_date, mut difficult, mut key_group, mut poor) =
@@ -144,7 +145,11 @@ impl App {
                 });
                 let spell = spells.get(&p.id).copied();
                 registered.push(Some(spell.is_some()));
-                registered_since.push(spell);
+                registered_since.push(spell.map(|s| s.registered_on));
+                // Known only from a spell that recorded it; otherwise unknown, never guessed.
+                insured.push(spell.and_then(|s| s.insured));
+                entitled.push(spell.and_then(|s| s.benefit_entitled));
+                ended.push(spell.and_then(|s| s.benefit_ended_on));
                 returning.push(Some(has(Tag::ReturningMigrant)));
                 graduate.push(Some(has(Tag::Graduate) || has(Tag::UnemployedGraduate)));
                 grad_date.push(p.graduation_date);
@@ -175,6 +180,9 @@ impl App {
         columns.insert("person.from_poor_family", Column::Bool(poor)).map_err(e)?;
         columns.insert("person.registered_unemployed", Column::Bool(registered)).map_err(e)?;
         columns.insert("person.registered_unemployed_since", Column::Date(registered_since)).map_err(e)?;
+        columns.insert("person.insured_unemployed", Column::Bool(insured)).map_err(e)?;
+        columns.insert("person.entitled_to_unemployment_benefit", Column::Bool(entitled)).map_err(e)?;
+        columns.insert("person.unemployment_benefit_ended_on", Column::Date(ended)).map_err(e)?;
         Ok(Subjects { ids, names, identifiers, townships, columns })
     }
 

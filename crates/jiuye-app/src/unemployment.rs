@@ -107,6 +107,24 @@ pub struct RegistrationInput {
     /// "on": the registry says employed and the clerk confirmed the person is now unemployed.
     #[serde(default)]
     pub confirm_not_employed: String,
+    /// Insured unemployed (参加失业保险): "yes" | "no" | blank (unknown). Read by the rules.
+    #[serde(default)]
+    pub insured: String,
+    /// Entitled to unemployment benefit: "yes" | "no" | blank (unknown).
+    #[serde(default)]
+    pub benefit_entitled: String,
+    /// YYYY-MM-DD the benefit ended, if it has.
+    #[serde(default)]
+    pub benefit_ended_on: String,
+}
+
+fn yes_no(field: &'static str, s: &str) -> Result<Option<bool>, DomainError> {
+    match normalize(s).as_str() {
+        "" => Ok(None),
+        "yes" | "on" | "是" | "true" => Ok(Some(true)),
+        "no" | "off" | "否" | "false" => Ok(Some(false)),
+        other => Err(DomainError::new(field, "yes_no", format!("“{other}”应为是、否或不填"))),
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
@@ -242,9 +260,19 @@ impl App {
                 status.label()
             )));
         }
+        let insured = yes_no("参加失业保险", &input.insured).map_err(|e| AppError::Validation(vec![e]))?;
+        let benefit_entitled = yes_no("符合领取失业保险金条件", &input.benefit_entitled).map_err(|e| AppError::Validation(vec![e]))?;
+        let benefit_ended_on = if input.benefit_ended_on.trim().is_empty() {
+            None
+        } else {
+            Some(parse_date("失业保险金期满日", &input.benefit_ended_on).map_err(|e| AppError::Validation(vec![e]))?)
+        };
         let id = self.new_id();
         let now = self.now();
         let reg = NewRegistration {
+            insured,
+            benefit_entitled,
+            benefit_ended_on,
             id,
             person_id,
             township_code: person.township_code.clone(),

@@ -52,6 +52,20 @@ pub struct NewRegistration {
     pub registered_on: Date,
     pub channel: String,
     pub registered_by: String,
+    /// Unknown: None.
+    pub insured: Option<bool>,
+    pub benefit_entitled: Option<bool>,
+    pub benefit_ended_on: Option<Date>,
+}
+
+/// The facts of the spell active on a day that the rules read.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct SpellFacts {
+    pub person_id: Uuid,
+    pub registered_on: Date,
+    pub insured: Option<bool>,
+    pub benefit_entitled: Option<bool>,
+    pub benefit_ended_on: Option<Date>,
 }
 
 #[derive(Debug, Clone)]
@@ -172,6 +186,11 @@ impl Store {
     /// The spell active on `as_of` of every person in scope (optionally one township):
     /// `(person id, registered on)`, for the rules' facts.
     pub async fn spells_active_on(&self, scope: &Scope, township: Option<&str>, as_of: Date) -> Result<Vec<(Uuid, Date)>> {
+        Ok(self.spell_facts_active_on(scope, township, as_of).await?.into_iter().map(|f| (f.person_id, f.registered_on)).collect())
+    }
+
+    /// The facts of the spell active on `as_of` of every person in scope.
+    pub async fn spell_facts_active_on(&self, scope: &Scope, township: Option<&str>, as_of: Date) -> Result<Vec<SpellFacts>> {
         let mut f = Filter::default();
         if !f.person_scope(scope, "r.township_code") {
             return Ok(Vec::new());
@@ -183,10 +202,11 @@ impl Store {
         let n = f.next();
         f.args.push(Arg::Date(as_of));
         f.push_raw(&format!("(r.closed_on IS NULL OR r.closed_on > ${n})"));
-        let sql = format!("SELECT r.person_id, r.registered_on FROM registrations r{}", f.where_clause());
-        Ok(
-            on_db!(self.db, p => bind_args!(sqlx::query_as::<_, (Uuid, Date)>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_all(p).await)?,
-        )
+        let sql = format!(
+            "SELECT r.person_id, r.registered_on, r.insured, r.benefit_entitled, r.benefit_ended_on FROM registrations r{}",
+            f.where_clause()
+        );
+        Ok(on_db!(self.db, p => bind_args!(sqlx::query_as::<_, SpellFacts>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_all(p).await)?)
     }
 
     /// Active spells on `as_of` per township: `(township, active, contacted this month)`.
@@ -204,9 +224,11 @@ impl Store {
 impl WriteTx {
     pub async fn insert_registration(&mut self, r: &NewRegistration, now: OffsetDateTime) -> Result<()> {
         on_tx!(self, c => sqlx::query(
-            "INSERT INTO registrations (id, person_id, township_code, registered_on, channel, registered_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
+            "INSERT INTO registrations (id, person_id, township_code, registered_on, channel, registered_by, created_at, updated_at,
+                insured, benefit_entitled, benefit_ended_on)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)")
             .bind(r.id).bind(r.person_id).bind(&r.township_code).bind(r.registered_on).bind(&r.channel).bind(&r.registered_by).bind(now)
+            .bind(r.insured).bind(r.benefit_entitled).bind(r.benefit_ended_on)
             .execute(c).await.map(|x| x.rows_affected()))
         .map_err(|e| map_unique(e, "失业登记"))?;
         Ok(())

@@ -305,3 +305,33 @@ async fn service_reminders_go_once_a_month_to_the_due_who_have_a_phone_and_did_n
     assert_eq!(out[0].text, jiuye_app::unemployment::REMINDER_TEXT);
     assert!(app.remind_due(&actor("boss", Role::Leader, None, None), None, None).await.is_err());
 }
+
+#[tokio::test]
+async fn insurance_facts_recorded_at_registration_reach_the_scan() {
+    let db = TestDb::sqlite();
+    let (app, clock) = app_with_clock(&db).await;
+    let cli = Actor::cli();
+    clock.set(datetime!(2020-08-01 02:00:00 UTC));
+    let with = person(&app, "金保险", date!(1985 - 03 - 01), 71, "和阳镇", "unemployed").await;
+    let without = person(&app, "银未知", date!(1985 - 03 - 02), 72, "和阳镇", "unemployed").await;
+    let facts = RegistrationInput {
+        registered_on: "2020-03-02".into(),
+        insured: "yes".into(),
+        benefit_entitled: "no".into(),
+        ..Default::default()
+    };
+    app.register_unemployment(&cli, with, &facts).await.unwrap();
+    app.register_unemployment(&cli, without, &on("2020-03-02")).await.unwrap();
+    let bad = RegistrationInput { insured: "maybe".into(), ..Default::default() };
+    let other = person(&app, "铜错误", date!(1985 - 03 - 03), 73, "和阳镇", "unemployed").await;
+    assert!(matches!(app.register_unemployment(&cli, other, &bad).await, Err(AppError::Validation(f)) if f[0].code == "yes_no"));
+    let req = jiuye_app::scan::ScanRequest {
+        program: Some("unemployment_supplement".into()),
+        as_of: Some(date!(2020 - 06 - 30)),
+        township: None,
+    };
+    let r = app.scan_registry(&cli, &req, &mut |_| {}).await.unwrap();
+    let s = &r.programs[0];
+    assert_eq!((s.eligible, s.needs_facts), (1, 2), "the recorded facts decide for the person who has them: {s:?}");
+    assert_eq!(s.unknown_conditions, vec![("benefit_expired_or_not_entitled", 2)], "the others still need them, never guessed");
+}
