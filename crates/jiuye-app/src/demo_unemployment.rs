@@ -21,13 +21,14 @@ impl App {
         let mut tx = self.store.begin_write().await?;
         let (mut spells, mut contacts) = (0u64, 0u64);
         for status in ["unemployed", "employed"] {
-            let f = jiuye_store::persons::PersonFilter { employment_status: Some(status.into()), ..Default::default() };
-            let mut offset = 0;
+            // Keyset paging: OFFSET would make every page slower than the last on a large registry.
+            let mut after: Option<(String, uuid::Uuid)> = None;
             loop {
-                let (rows, _) = self.store.list_persons(&jiuye_store::Scope::All, &f, Page { limit: 2000, offset }).await?;
+                let rows = self.store.persons_by_status_after(status, after.clone(), 2000).await?;
                 let n = rows.len();
-                for p in rows {
-                    let age = crate::seekers::age_on(p.birth_date, today);
+                after = rows.last().map(|(id, name, _, _)| (name.clone(), *id));
+                for (person_id, _, birth_date, township_code) in rows {
+                    let age = crate::seekers::age_on(birth_date, today);
                     if !(18..58).contains(&age) || !rng.chance(if status == "unemployed" { 75 } else { 6 }) {
                         continue;
                     }
@@ -36,8 +37,8 @@ impl App {
                     tx.insert_registration(
                         &NewRegistration {
                             id,
-                            person_id: p.id,
-                            township_code: p.township_code.clone(),
+                            person_id,
+                            township_code: township_code.clone(),
                             registered_on,
                             channel: if rng.chance(30) { "online".into() } else { "window".into() },
                             registered_by: "demo:clerk".into(),
@@ -100,7 +101,6 @@ impl App {
                 if n < 2000 {
                     break;
                 }
-                offset += 2000;
             }
         }
         self.refresh_zero_in(&mut tx, None).await?;

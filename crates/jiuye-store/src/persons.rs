@@ -403,6 +403,21 @@ impl WriteTx {
 
 impl Store {
     /// The sealed ID numbers of these persons (in scope), for the scan that derives age and sex.
+    /// Persons with an employment status, in (name, id) order after `after` (keyset paging for
+    /// generators that walk the whole registry): `(id, name, birth date, township)`.
+    pub async fn persons_by_status_after(
+        &self,
+        status: &str,
+        after: Option<(String, Uuid)>,
+        limit: i64,
+    ) -> Result<Vec<(Uuid, String, Date, String)>> {
+        let (name, id) = after.unwrap_or_default();
+        Ok(on_db!(self.db, p => sqlx::query_as::<_, (Uuid, String, Date, String)>(
+            "SELECT id, name, birth_date, township_code FROM persons WHERE employment_status = $1
+             AND (name > $2 OR (name = $2 AND id > $3)) ORDER BY name, id LIMIT $4")
+            .bind(status).bind(name).bind(id).bind(limit).fetch_all(p).await)?)
+    }
+
     /// What the service levels read of many persons at once: `id → (tags, birth date, household)`.
     pub async fn person_level_facts(&self, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, (String, Date, Option<Uuid>)>> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
