@@ -57,8 +57,8 @@ fn certificate(o: &Occupation) -> Option<&'static str> {
     }
 }
 
-/// Monthly pay range in yuan for an occupation's major group.
-fn pay_range(o: &Occupation, rng: &mut Rng) -> (i64, i64) {
+/// Monthly pay range in yuan for an occupation's major group (the demo and the search benchmark).
+pub fn pay_range(o: &Occupation, rng: &mut Rng) -> (i64, i64) {
     let (lo, hi) = match o.major() {
         "1" => (5000, 9000),
         "2" => (3800, 8000),

@@ -350,20 +350,34 @@ impl App {
         Ok(top.into_iter().filter_map(|(i, m)| vacancies.get(i as usize).cloned().map(|v| (v, m))).collect())
     }
 
-    /// Pushes a published vacancy to chosen seekers. Older and low-skilled seekers, and those who
-    /// asked for it, get an SMS (unless unsubscribed or without a phone); the others are listed for
-    /// the window to tell. A vacancy reaches a seeker once.
-    pub async fn push_vacancy(&self, actor: &Actor, vacancy_id: Uuid, seeker_ids: &[Uuid]) -> AppResult<PushSummary> {
+    /// The checks a push and a recommendation share: who may, how many seekers, a published
+    /// vacancy in the actor's sight. Returns the vacancy.
+    async fn push_target(
+        &self,
+        actor: &Actor,
+        vacancy_id: Uuid,
+        seeker_ids: &[Uuid],
+        forbidden: &'static str,
+        not_published: &'static str,
+    ) -> AppResult<VacancyRecord> {
         if !matches!(actor.role, Role::Admin | Role::BureauStaff | Role::TownshipClerk) {
-            return Err(AppError::Forbidden("当前角色不能推送岗位"));
+            return Err(AppError::Forbidden(forbidden));
         }
         if seeker_ids.is_empty() || seeker_ids.len() > MAX_PUSH {
             return Err(AppError::field("求职人员", "push.count", format!("请选择1到{MAX_PUSH}名求职人员")));
         }
         let v = self.get_vacancy(Some(actor), vacancy_id).await?;
         if v.status != VacancyStatus::Published.code() {
-            return Err(AppError::field("岗位", "push.not_published", "只能推送已发布的岗位"));
+            return Err(AppError::field("岗位", "push.not_published", not_published));
         }
+        Ok(v)
+    }
+
+    /// Pushes a published vacancy to chosen seekers. Older and low-skilled seekers, and those who
+    /// asked for it, get an SMS (unless unsubscribed or without a phone); the others are listed for
+    /// the window to tell. A vacancy reaches a seeker once.
+    pub async fn push_vacancy(&self, actor: &Actor, vacancy_id: Uuid, seeker_ids: &[Uuid]) -> AppResult<PushSummary> {
+        let v = self.push_target(actor, vacancy_id, seeker_ids, "当前角色不能推送岗位", "只能推送已发布的岗位").await?;
         let today = self.clock.today();
         let now = self.now();
         let vp = vacancy_profile(&v);
@@ -457,16 +471,7 @@ impl App {
     /// Recommends chosen seekers to the vacancy's enterprise (its candidate list). Their name and
     /// phone stay masked there until they agree.
     pub async fn recommend_to_enterprise(&self, actor: &Actor, vacancy_id: Uuid, seeker_ids: &[Uuid]) -> AppResult<u32> {
-        if !matches!(actor.role, Role::Admin | Role::BureauStaff | Role::TownshipClerk) {
-            return Err(AppError::Forbidden("当前角色不能推荐求职人员"));
-        }
-        if seeker_ids.is_empty() || seeker_ids.len() > MAX_PUSH {
-            return Err(AppError::field("求职人员", "push.count", format!("请选择1到{MAX_PUSH}名求职人员")));
-        }
-        let v = self.get_vacancy(Some(actor), vacancy_id).await?;
-        if v.status != VacancyStatus::Published.code() {
-            return Err(AppError::field("岗位", "push.not_published", "只能推荐已发布岗位的候选人"));
-        }
+        let v = self.push_target(actor, vacancy_id, seeker_ids, "当前角色不能推荐求职人员", "只能推荐已发布岗位的候选人").await?;
         if v.enterprise_id.is_none() {
             return Err(AppError::field("岗位", "push.no_enterprise", "该岗位的用人单位没有企业账号，请线下推荐"));
         }

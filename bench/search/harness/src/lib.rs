@@ -5,7 +5,7 @@
 //! occupation list; kinds, pay and public-welfare wording follow `generate_demo_vacancies`.
 
 use jiuye_app::demo::Rng;
-use jiuye_app::demo_jobs::vacancy_text;
+use jiuye_app::demo_jobs::{pay_range, vacancy_text};
 use jiuye_domain::division::TOWNSHIPS;
 use jiuye_domain::occupation::{self, OTHER, Occupation};
 use jiuye_domain::{VacancyKind, WorkType};
@@ -85,20 +85,6 @@ fn occupation_for(name: &str, rng: &mut Rng) -> &'static Occupation {
         &["6-22", "3-01", "2-01", "4-09", "4-13", "4-14", "4-15", "6-14", "6-25", "1-01", "3-04", "2-09"]
     };
     rng.pick(codes).and_then(|c| occupation::by_code(c)).unwrap_or(&OTHER)
-}
-
-fn pay_range(o: &Occupation, rng: &mut Rng) -> (i64, i64) {
-    let (lo, hi) = match o.major() {
-        "1" => (5000, 9000),
-        "2" => (3800, 8000),
-        "3" => (2500, 4500),
-        "4" => (2500, 5500),
-        "5" => (2200, 4000),
-        _ => (3200, 7000),
-    };
-    let min = lo + (rng.below(((hi - lo) / 2 / 100) as u64) as i64) * 100;
-    let max = min + 500 + (rng.below(((hi - min) / 100).max(1) as u64) as i64) * 100;
-    (min, max.max(min))
 }
 
 /// Vacancy number `i` of the corpus with `seed`.
