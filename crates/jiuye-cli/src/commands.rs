@@ -13,8 +13,8 @@ use jiuye_store::Store;
 
 use crate::settings::Settings;
 use crate::{
-    AuditAction, Command, ConfigAction, ExportWhat, FileFormat, FollowupAction, Format, HouseholdAction, ImportWhat, PolicyAction,
-    SearchAction, SmsAction, UserAction, VacancyAction,
+    AuditAction, BatchAction, Command, ConfigAction, DecisionAction, ExportWhat, FileFormat, FollowupAction, Format, HouseholdAction,
+    ImportWhat, LedgerAction, PolicyAction, SearchAction, SmsAction, UserAction, VacancyAction,
 };
 
 /// The CLI's output. A closed pipe (`jiuye … | head`) is not an error worth a panic.
@@ -82,12 +82,16 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 let vacancies = app.generate_demo_vacancies((persons / 25).max(60), seed).await?;
                 let (seekers, pushes) = app.generate_demo_seekers((persons / 20).max(50), seed).await?;
                 let (spells, contacts) = app.generate_demo_registrations(seed).await?;
+                let pay = app.generate_demo_payments((persons / 10).clamp(30, 400), seed).await?;
                 print(&format!(
-                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业、{vacancies} 个岗位、{seekers} 名求职登记人员、{pushes} 条岗位推送、{spells} 条失业登记（{contacts} 次跟踪），用时 {:.1} 秒。",
+                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业、{vacancies} 个岗位、{seekers} 名求职登记人员、{pushes} 条岗位推送、{spells} 条失业登记（{contacts} 次跟踪）、{} 份补贴申请（批准 {}，已支付 {}），用时 {:.1} 秒。",
                     summary.villages,
                     summary.households,
                     summary.persons.inserted,
                     summary.enterprises.inserted,
+                    pay.applications,
+                    pay.approved,
+                    pay.paid,
                     started.elapsed().as_secs_f64()
                 ));
             } else {
@@ -241,6 +245,76 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             print(&format!("已写入模板 {}", file.display()));
         }
         Command::User { action } => user(&settings, action).await?,
+        Command::Ledger { action: LedgerAction::Verify { format } } => {
+            let app = open(&settings, false).await?;
+            let bar = if format == Format::Text { indicatif::ProgressBar::new_spinner() } else { indicatif::ProgressBar::hidden() };
+            let report = app
+                .verify_ledger(&mut |n| {
+                    bar.set_position(n);
+                })
+                .await?;
+            bar.finish_and_clear();
+            match format {
+                Format::Json => print(&serde_json::to_string_pretty(&report)?),
+                Format::Text => {
+                    for (fund, program, year, n, sum) in &report.totals {
+                        print(&format!(
+                            "{year}\t{}\t{program}\t{n}笔\t{}元",
+                            jiuye_app::payments::fund_label(fund),
+                            jiuye_app::payments::fen_yuan(*sum)
+                        ));
+                    }
+                    if report.ok() {
+                        print(&format!(
+                            "账目平衡：共 {} 笔，{} 个发放批次，净额 {} 元。",
+                            report.entries,
+                            report.batches,
+                            jiuye_app::payments::fen_yuan(report.net_fen)
+                        ));
+                    } else {
+                        print(&format!("账目校验失败（已检查 {} 笔）：", report.entries));
+                        for p in &report.problems {
+                            print(&format!("  - {}：{}", p.at, p.message));
+                        }
+                    }
+                }
+            }
+            if !report.ok() {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Decision { action: DecisionAction::Replay { id, format } } => {
+            let app = open(&settings, false).await?;
+            let r = app.replay_decision(id).await?;
+            match format {
+                Format::Json => print(&serde_json::to_string_pretty(&r)?),
+                Format::Text => {
+                    print(&format!(
+                        "决定 {}（申请 {}，{}，评估日期 {}）：记录为 {} {}，重放为 {} {}",
+                        r.decision_id,
+                        r.application_id,
+                        r.step,
+                        r.as_of,
+                        r.recorded_outcome,
+                        r.recorded_amount_yuan.as_deref().unwrap_or(""),
+                        r.replayed_outcome,
+                        r.replayed_amount_yuan.as_deref().unwrap_or("")
+                    ));
+                    if r.identical() {
+                        print(&format!("完全一致（规则集版本 {}）。", r.current_ruleset));
+                    } else {
+                        print("今天重放会不同，原因：");
+                        for d in &r.differences {
+                            print(&format!("  - {d}"));
+                        }
+                    }
+                }
+            }
+            if !r.identical() {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Batch { action } => return batch(&settings, action).await,
         Command::Audit { action: AuditAction::Verify } => {
             let store = Store::connect(&settings.database_url, &settings.connect_options()).await?;
             let report = store.verify_audit().await?;
@@ -641,6 +715,54 @@ fn policy(settings: &Settings, action: PolicyAction) -> anyhow::Result<ExitCode>
                 print(&serde_json::to_string_pretty(&d)?);
             } else {
                 print(&d.to_text());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn batch(settings: &Settings, action: BatchAction) -> anyhow::Result<ExitCode> {
+    let app = open(settings, false).await?;
+    let actor = Actor::cli();
+    match action {
+        BatchAction::Create { program, year, period, format } => {
+            let b = app.create_batch(&actor, &program, year, &period).await?;
+            match format {
+                Format::Json => print(&serde_json::to_string_pretty(&b)?),
+                Format::Text => print(&format!(
+                    "已生成发放批次 {}：{} {}，{}笔，合计 {} 元。",
+                    b.id,
+                    b.program,
+                    b.period,
+                    b.item_count,
+                    jiuye_app::payments::fen_yuan(b.total_fen)
+                )),
+            }
+        }
+        BatchAction::Export { id, out } => {
+            anyhow::ensure!(!out.exists(), "目标文件 {} 已存在，请换一个文件名", out.display());
+            let b = app.export_batch(&actor, id, &out).await?;
+            print(&format!(
+                "已导出批次 {} 到 {}：{}笔，合计 {} 元（控制总数已核对）。",
+                b.id,
+                out.display(),
+                b.item_count,
+                jiuye_app::payments::fen_yuan(b.total_fen)
+            ));
+        }
+        BatchAction::Reconcile { id, file, format } => {
+            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let r = app.reconcile_batch(&actor, id, &file, &name).await?;
+            match format {
+                Format::Json => print(&serde_json::to_string_pretty(&r)?),
+                Format::Text => print(&format!(
+                    "批次 {} 已对账：成功 {}笔 {} 元，失败 {}笔 {} 元。",
+                    r.batch,
+                    r.paid,
+                    jiuye_app::payments::fen_yuan(r.paid_fen),
+                    r.failed,
+                    jiuye_app::payments::fen_yuan(r.failed_fen)
+                )),
             }
         }
     }

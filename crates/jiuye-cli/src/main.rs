@@ -130,6 +130,21 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: FollowupAction,
     },
+    /// The payment ledger (append-only, integer fen).
+    Ledger {
+        #[command(subcommand)]
+        action: LedgerAction,
+    },
+    /// Recorded decisions of the rules engine.
+    Decision {
+        #[command(subcommand)]
+        action: DecisionAction,
+    },
+    /// Payment batches: create, export for the bank, reconcile with the bank's result file.
+    Batch {
+        #[command(subcommand)]
+        action: BatchAction,
+    },
     /// The SMS outbox.
     Sms {
         #[command(subcommand)]
@@ -194,6 +209,58 @@ pub(crate) enum FollowupAction {
         township: Option<String>,
         #[arg(long)]
         as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum LedgerAction {
+    /// Recompute the hash chain, every batch, fund and program total from the entries; exit 1
+    /// naming the entry (or batch, or total) when anything does not balance.
+    Verify {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum DecisionAction {
+    /// Re-evaluate a recorded decision from its stored facts and date under today's rules;
+    /// exit 1 and say why when it would differ.
+    Replay {
+        id: i64,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum BatchAction {
+    /// Group a program's approved, unpaid grants into a payment batch with control totals.
+    Create {
+        #[arg(long)]
+        program: String,
+        /// Budget year of the grants (default: all years).
+        #[arg(long)]
+        year: Option<i64>,
+        /// The payment period written on the batch (e.g. 2020-06).
+        #[arg(long)]
+        period: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Write the batch for the bank as .xlsx (control totals checked first).
+    Export {
+        id: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Import the bank's result file (.xlsx or .csv: 序号, 金额（元）, 结果, 失败原因, 银行流水号).
+    Reconcile {
+        id: i64,
+        #[arg(long)]
+        file: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },

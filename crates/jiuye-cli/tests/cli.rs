@@ -267,3 +267,55 @@ fn environment_variables_override_the_configuration() {
     assert!(shown.contains("daily_cap: 5"), "{shown}");
     assert!(!shown.contains("k-secret"), "secrets stay redacted: {shown}");
 }
+
+#[test]
+fn ledger_verify_replay_and_batches_run_on_the_demo_and_verify_names_a_tampered_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db(dir.path());
+    let demo = jiuye(dir.path(), &["--database", &url, "demo", "--persons", "1500", "--no-serve"]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    assert!(String::from_utf8_lossy(&demo.stdout).contains("份补贴申请"));
+    let ok = jiuye(dir.path(), &["--database", &url, "ledger", "verify", "--format", "json"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stdout));
+    let r: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert!(r["entries"].as_u64().unwrap() >= 3, "{r}");
+    assert!(r["problems"].as_array().unwrap().is_empty());
+
+    let replay = jiuye(dir.path(), &["--database", &url, "decision", "replay", "1", "--format", "json"]);
+    assert!(replay.status.success(), "{}", String::from_utf8_lossy(&replay.stdout));
+    let rp: serde_json::Value = serde_json::from_slice(&replay.stdout).unwrap();
+    assert!(rp["differences"].as_array().unwrap().is_empty(), "{rp}");
+    assert!(!jiuye(dir.path(), &["--database", &url, "decision", "replay", "999999"]).status.success());
+
+    // Approved grants after the demo's batch: a new batch, exported with its control totals.
+    let created = jiuye(
+        dir.path(),
+        &["--database", &url, "batch", "create", "--program", "startup_returnee", "--period", "2026-12", "--format", "json"],
+    );
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let b: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();
+    let id = b["id"].as_i64().unwrap().to_string();
+    let out = dir.path().join("batch.xlsx");
+    let ex = jiuye(dir.path(), &["--database", &url, "batch", "export", &id, "--out", out.to_str().unwrap()]);
+    assert!(ex.status.success(), "{}", String::from_utf8_lossy(&ex.stderr));
+    assert!(out.exists());
+    // A result file naming an unknown line is refused whole.
+    let csv = dir.path().join("result.csv");
+    std::fs::write(&csv, "序号,金额（元）,结果,失败原因,银行流水号\n999,5000.00,成功,,X1\n").unwrap();
+    let rec = jiuye(dir.path(), &["--database", &url, "batch", "reconcile", &id, "--file", csv.to_str().unwrap()]);
+    assert!(!rec.status.success());
+    assert!(String::from_utf8_lossy(&rec.stderr).contains("第2行"), "{}", String::from_utf8_lossy(&rec.stderr));
+
+    // Someone with database access drops the guard and edits an amount: verify names the entry.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query("DROP TRIGGER ledger_entries_append_only_u").execute(&pool).await.unwrap();
+        sqlx::query("UPDATE ledger_entries SET amount_fen = amount_fen + 100 WHERE id = 2").execute(&pool).await.unwrap();
+        pool.close().await;
+    });
+    let bad = jiuye(dir.path(), &["--database", &url, "ledger", "verify"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&bad.stdout);
+    assert!(text.contains("entry 2"), "{text}");
+}

@@ -48,6 +48,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_registration_facts.sql"),
         postgres: include_str!("../migrations/postgres/0007_registration_facts.sql"),
     },
+    Migration {
+        name: "0008_payments",
+        sqlite: include_str!("../migrations/sqlite/0008_payments.sql"),
+        postgres: include_str!("../migrations/postgres/0008_payments.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

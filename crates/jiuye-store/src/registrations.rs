@@ -209,6 +209,15 @@ impl Store {
         Ok(on_db!(self.db, p => bind_args!(sqlx::query_as::<_, SpellFacts>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_all(p).await)?)
     }
 
+    /// The spell of one person active on `as_of`, if any.
+    pub async fn spell_facts_of(&self, person_id: Uuid, as_of: Date) -> Result<Option<SpellFacts>> {
+        Ok(on_db!(self.db, p => sqlx::query_as::<_, SpellFacts>(
+            "SELECT r.person_id, r.registered_on, r.insured, r.benefit_entitled, r.benefit_ended_on FROM registrations r
+             WHERE r.person_id = $1 AND r.registered_on <= $2 AND (r.closed_on IS NULL OR r.closed_on > $2)
+             ORDER BY r.registered_on DESC LIMIT 1")
+            .bind(person_id).bind(as_of).fetch_optional(p).await)?)
+    }
+
     /// Active spells on `as_of` per township: `(township, active, contacted this month)`.
     pub async fn followup_coverage(&self, month_start: Date, as_of: Date) -> Result<Vec<(String, i64, i64)>> {
         Ok(on_db!(self.db, p => sqlx::query_as::<_, (String, i64, i64)>(

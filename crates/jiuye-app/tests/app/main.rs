@@ -6,6 +6,7 @@ mod board;
 mod citizen;
 mod export;
 mod import;
+mod payments;
 mod push;
 mod scan;
 mod unemployment;
