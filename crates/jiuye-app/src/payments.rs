@@ -501,7 +501,7 @@ impl App {
 
     /// Facts the program reads (derived ones replaced by their inputs) that the registry does
     /// not own for this subject.
-    fn asked_facts(&self, p: &Program, s: &Subject) -> Vec<AskedFact> {
+    pub fn asked_facts_for(&self, p: &Program, s: &Subject) -> Vec<AskedFact> {
         let owned = registry_owned(s);
         let mut names: Vec<&'static str> = Vec::new();
         for f in p.facts_read() {
@@ -652,7 +652,7 @@ impl App {
         let grants = self.subject_grants(s.id).await?;
         let (ev, registry) = self.evaluate_case(p, &s, &strip_registry(&input.facts), grants, today).await?;
         let d = ev.decision;
-        let asked = self.asked_facts(p, &s);
+        let asked = self.asked_facts_for(p, &s);
         let amount_fen = if d.decision == Outcome::Eligible {
             self.amount_of(p, &d, input.months.or(Some(1)), None).ok().and_then(|a| a.0)
         } else {

@@ -6,7 +6,7 @@ use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 
 use crate::pages::{
-    account, admin, citizen, enterprises, followup, households, import, jobs, ops, persons, policy, seekers, sms, vacancies,
+    account, admin, citizen, enterprises, followup, households, import, jobs, ops, payments, persons, policy, seekers, sms, vacancies,
 };
 use crate::{AppState, api, security};
 
@@ -98,6 +98,17 @@ pub fn router(state: AppState) -> Router {
         .route("/pushes/{id}/outcome", post(seekers::outcome))
         .route("/sms", get(sms::page))
         .route("/sms/inbound", post(sms::inbound))
+        // subsidy applications, review, budgets, payment batches, publication (issue 6)
+        .route("/applications", get(payments::list).post(payments::create))
+        .route("/applications/new", get(payments::new_form))
+        .route("/applications/{id}", get(payments::detail))
+        .route("/applications/{id}/{action}", post(payments::action))
+        .route("/budgets", get(payments::budgets).post(payments::allocate))
+        .route("/batches", get(payments::batches).post(payments::create_batch))
+        .route("/batches/{id}", get(payments::batch))
+        .route("/batches/{id}/export", post(payments::export_batch))
+        .route("/batches/{id}/reconcile", post(payments::reconcile))
+        .route("/recipients", get(payments::recipients))
         // import
         .route("/import", get(import::form_page))
         .route("/import/jobs/{id}", get(import::job))

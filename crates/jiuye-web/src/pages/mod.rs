@@ -9,6 +9,7 @@ pub mod households;
 pub mod import;
 pub mod jobs;
 pub mod ops;
+pub mod payments;
 pub mod persons;
 pub mod policy;
 pub mod seekers;

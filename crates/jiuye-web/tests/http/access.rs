@@ -82,6 +82,42 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         .await
         .unwrap()
         .to_string();
+    // {application}: a subsidy application of a returning migrant worker of 贾宋镇.
+    let returnee = t
+        .app
+        .create_person(
+            &jiuye_app::Actor::cli(),
+            &jiuye_app::registry::PersonInput {
+                name: "返乡人员".into(),
+                id_number: jiuye_app::demo::make_id_number("130527", time::macros::date!(1985 - 03 - 01), 77),
+                township: "贾宋镇".into(),
+                tags: "返乡农民工".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let window = jiuye_app::Actor { role: Role::BureauStaff, login: "window1".into(), ..jiuye_app::Actor::cli() };
+    let application = t
+        .app
+        .submit_application(
+            &jiuye_app::payments::Submitter::Staff(&window),
+            &jiuye_app::payments::ApplicationInput {
+                program: "startup_returnee".into(),
+                person_id: Some(returnee),
+                facts: serde_json::json!({"person.is_first_business": true, "business.operating_normally": true, "business.started_on": "2020-01-01"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+                payee_bank: "中国农业银行南和支行".into(),
+                payee_account: "6228480123456789012".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id
+        .to_string();
     let mut clients = Vec::new();
     for role in ROLES {
         let c = match role {
@@ -129,7 +165,8 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                 .replace("{enterprise}", &ent)
                 .replace("{vacancy}", &vacancy)
                 .replace("{seeker}", &seeker)
-                .replace("{registration}", &registration),
+                .replace("{registration}", &registration)
+                .replace("{application}", &application),
         );
         rows += 1;
         for (i, c) in clients.iter_mut().enumerate() {
