@@ -31,11 +31,13 @@ pub struct DemoPayments {
     pub approved: u64,
     pub batches: u64,
     pub paid: u64,
+    pub offers: u64,
 }
 
 impl App {
     /// Applications for the one-time startup subsidy of returning migrant workers (measure
-    /// (十一)) from up to `max` of them, taken through every state.
+    /// (十一)) from up to `max` of them, taken through every state; then the offers (免申即享)
+    /// of the 失业补助金 that the scan finds.
     pub async fn generate_demo_payments(&self, max: u32, seed: u64) -> AppResult<DemoPayments> {
         let mut rng = Rng::new(seed ^ 0x5EED_0000_0006);
         let today = self.clock.today();
@@ -47,6 +49,9 @@ impl App {
         let f = PersonFilter { tag: Some("returning_migrant".into()), ..Default::default() };
         let (persons, _) = self.store.list_persons(&jiuye_store::Scope::All, &f, Page { limit: i64::from(max), offset: 0 }).await?;
         if persons.is_empty() {
+            self.allocate_budget(&cli, "ui_fund", "unemployment_supplement", year, "200000", "南人社〔演示〕2号 下达失业保险基金").await?;
+            let offers = self.create_offers(&staff, "unemployment_supplement").await?;
+            out.offers = offers.created;
             return Ok(out);
         }
         // A budget for 80% of the demand, so the page shows a program close to its limit.
@@ -107,6 +112,7 @@ impl App {
             }
         }
         if approved.len() < 3 {
+            out.offers = self.create_offers(&staff, "unemployment_supplement").await?.created;
             return Ok(out);
         }
         // Pay the first batch; one payment fails (closed account) and is cancelled; one paid grant
@@ -149,6 +155,24 @@ impl App {
         for (id, version) in later {
             if self.approve_application(&leader, id, version, Verdict::Pass, "同意", true).await.is_ok() {
                 out.approved += 1;
+            }
+        }
+        // 免申即享: the scan offers the 失业补助金 to insured unemployed persons without benefit;
+        // a third confirm at the window, one declines, the rest wait for their reply.
+        let offers = self.create_offers(&staff, "unemployment_supplement").await?;
+        out.offers = offers.created;
+        let f = jiuye_store::payments::ApplicationFilter { status: Some("offered".into()), limit: 500, ..Default::default() };
+        let (offered, _) = self.store.list_applications(&f).await?;
+        for (i, o) in offered.iter().enumerate() {
+            let clerk = demo_actor(&format!("demo:clerk-{}", o.township_code), Role::TownshipClerk, Some(&o.township_code));
+            match i % 6 {
+                0 | 1 => {
+                    self.staff_answer_offer(&clerk, o.id, true, "", "").await?;
+                }
+                2 => {
+                    self.staff_answer_offer(&clerk, o.id, false, "", "").await?;
+                }
+                _ => {}
             }
         }
         Ok(out)

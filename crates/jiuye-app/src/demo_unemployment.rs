@@ -34,6 +34,10 @@ impl App {
                     }
                     let registered_on = start + time::Duration::days(rng.below(span as u64) as i64);
                     let id = self.new_id();
+                    // Insured persons: some not entitled to unemployment benefit (the scan offers
+                    // them the 失业补助金 of measure (二十三)); otherwise left unrecorded.
+                    let insured = rng.chance(40);
+                    let benefit_entitled = (insured && rng.chance(50)).then(|| rng.chance(40));
                     tx.insert_registration(
                         &NewRegistration {
                             id,
@@ -42,8 +46,8 @@ impl App {
                             registered_on,
                             channel: if rng.chance(30) { "online".into() } else { "window".into() },
                             registered_by: "demo:clerk".into(),
-                            insured: Some(rng.chance(40)),
-                            benefit_entitled: None,
+                            insured: Some(insured),
+                            benefit_entitled,
                             benefit_ended_on: None,
                         },
                         now,

@@ -237,11 +237,20 @@ impl App {
         let b = self.store.batch(id).await.map_err(not_found)?;
         let lines = self.check_control_totals(&b).await?;
         let program = self.rules.program(&b.program).map(|p| p.name).unwrap_or("");
+        // Payees without an account are paid to their social security card, which the bank
+        // finds by ID number.
+        let card_holders: Vec<uuid::Uuid> = lines.iter().filter(|l| l.payee_account_enc.is_none()).map(|l| l.subject_id).collect();
+        let ids = if card_holders.is_empty() { HashMap::new() } else { self.store.person_id_secrets(&Scope::All, &card_holders).await? };
         let mut rows = Vec::with_capacity(lines.len() + 1);
         for l in &lines {
             let account = match (&l.payee_account_enc, l.payee_account_kv) {
                 (Some(enc), Some(kv)) => self.vault.open(enc, kv).map_err(|e| AppError::Internal(e.to_string()))?,
-                _ => String::new(),
+                _ => match ids.get(&l.subject_id) {
+                    Some((enc, kv)) => {
+                        format!("社保卡 身份证号{}", self.vault.open(enc, *kv).map_err(|e| AppError::Internal(e.to_string()))?)
+                    }
+                    None => String::new(),
+                },
             };
             rows.push(vec![
                 OutCell::Int(l.line_no),

@@ -178,6 +178,36 @@ pub fn parse_yuan(field: &'static str, s: &str) -> Result<i64, DomainError> {
     i64::try_from(f.trunc()).map_err(|_| err())
 }
 
+/// Where an offer without a bank account is paid: the person's social security card (社保卡),
+/// which the bank pays by ID number.
+pub const SOCIAL_SECURITY_CARD: &str = "社会保障卡金融账户";
+
+/// What `create_offers` did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct OfferSummary {
+    pub created: u64,
+    pub skipped: u64,
+}
+
+/// “Y1a2b3c4d” (confirm) or “N1a2b3c4d” (decline), full-width and spaces tolerated.
+pub fn parse_offer_reply(text: &str) -> Option<(bool, String)> {
+    let s: String = text
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let (accept, rest) = match s.chars().next()? {
+        'y' => (true, s.get(1..)?),
+        'n' => (false, s.get(1..)?),
+        _ => return None,
+    };
+    (rest.len() == 8 && rest.chars().all(|c| c.is_ascii_hexdigit())).then(|| (accept, rest.to_string()))
+}
+
 /// Who submits or confirms: staff at a window, an enterprise account, or the person online.
 pub enum Submitter<'a> {
     Staff(&'a Actor),
@@ -1097,6 +1127,236 @@ impl App {
         Ok(self.store.application(id).await?)
     }
 
+    /// Turns the scan's eligible persons for a program into offers (免申即享): applications
+    /// pre-filled from the registry, waiting only for the person to confirm (online or by SMS
+    /// reply). Persons with a live application or an existing claim are skipped; each offer
+    /// records the decision it was made from. Township clerks offer within their township.
+    pub async fn create_offers(&self, actor: &Actor, program: &str) -> AppResult<OfferSummary> {
+        if !matches!(actor.role, Role::BureauStaff | Role::TownshipClerk) {
+            return Err(AppError::Forbidden("免申即享由区人社局或乡镇窗口发起"));
+        }
+        let p = self.payable(program)?;
+        if p.applicant != Applicant::Person {
+            return Err(AppError::field("补贴项目", "payment.offer_program", "免申即享只适用于个人直接领取的补贴"));
+        }
+        let req = crate::scan::ScanRequest { program: Some(p.id.to_string()), as_of: None, township: actor.township.clone() };
+        let report = self.scan_registry(actor, &req, &mut |_| {}).await?;
+        let today = self.clock.today();
+        let period = period_key(p, Some(&format!("{}-{:02}", today.year(), u8::from(today.month()))), today)
+            .map_err(|e| AppError::Validation(vec![e]))?;
+        let months = self.default_months(p, today);
+        let mut summary = OfferSummary::default();
+        let mut pending: Vec<(NewApplication, Evaluated)> = Vec::new();
+        for hit in report.hits.iter().filter(|h| h.eligible && h.program == p.id) {
+            let s = Subject {
+                kind: "person",
+                id: hit.subject_id,
+                name: hit.name.clone(),
+                township_code: hit.township_code.clone(),
+                employer: None,
+            };
+            let grants = self.store.grants_of_subject(s.id).await?;
+            let (ev, _) = self.evaluate_case(p, &s, &serde_json::Map::new(), grant_dates(grants), today).await?;
+            if ev.decision.decision != Outcome::Eligible {
+                summary.skipped += 1;
+                continue;
+            }
+            let amount_fen = ev.decision.amount.map(to_fen).transpose()?.map(|a| a * months);
+            pending.push((
+                NewApplication {
+                    id: Uuid::now_v7(),
+                    program: p.id.to_string(),
+                    subject_kind: "person",
+                    subject_id: s.id,
+                    applicant_enterprise_id: None,
+                    township_code: s.township_code.clone(),
+                    period_key: period.clone(),
+                    status: "offered",
+                    origin: "offer",
+                    channel: "scan".into(),
+                    facts_json: "{}".into(),
+                    amount_fen,
+                    months,
+                    payee_name: s.name.clone(),
+                    payee_bank: SOCIAL_SECURITY_CARD.into(),
+                    payee_account_enc: None,
+                    payee_account_kv: None,
+                    payee_account_last4: None,
+                    idempotency_key: None,
+                    submitted_by: actor.login.clone(),
+                    submitted_role: actor.role.code().to_string(),
+                    at: self.now(),
+                },
+                ev,
+            ));
+        }
+        for chunk in pending.chunks(200) {
+            let now = self.now();
+            let mut tx = self.store.begin_write().await?;
+            let ck = claim_key(p);
+            let mut made = 0u64;
+            for (a, ev) in chunk {
+                if tx.live_application(&a.program, a.subject_id, &a.period_key).await?.is_some()
+                    || tx.claim_holder(&ck, a.subject_id, &a.period_key).await?.is_some()
+                {
+                    summary.skipped += 1;
+                    continue;
+                }
+                tx.insert_application(a).await?;
+                self.record_decision(&mut tx, a.id, "offer", ev, a.amount_fen, (&actor.login, "", now)).await?;
+                if let Some(text) = self.offer_sms_text(p, a) {
+                    tx.enqueue_offer_sms(a.subject_id, &text, now).await?;
+                }
+                made += 1;
+            }
+            tx.audit(self.audit_entry(actor, "application.offer", "program", Some(p.id.to_string()), "ok", json!({"offers": made})))
+                .await?;
+            tx.commit().await?;
+            summary.created += made;
+        }
+        Ok(summary)
+    }
+
+    /// Months a monthly subsidy is offered for: the program's `<id>.months` parameter, else 1.
+    fn default_months(&self, p: &Program, date: Date) -> i64 {
+        match self.rules.params().lookup(&format!("{}.months", p.id), date).map(|f| f.value) {
+            Some(jiuye_rules::value::Scalar::Num(n)) => i64::try_from(n.trunc()).unwrap_or(1).clamp(1, 36),
+            _ => 1,
+        }
+    }
+
+    /// The offer SMS: no personal data beyond the program and amount, the code to reply with.
+    fn offer_sms_text(&self, p: &Program, a: &NewApplication) -> Option<String> {
+        let amount = a.amount_fen.map(fen_yuan)?;
+        let code = short(a.id);
+        Some(format!(
+            "【南和区人社局】经核查您可能符合{}条件，金额{}元。确认申领请回复“Y{code}”，不需要请回复“N{code}”；也可登录南和区就业服务网“我的”页面办理。",
+            p.name, amount
+        ))
+    }
+
+    /// Confirms or declines an offer. `payee` (bank, account) when the person gives an account;
+    /// otherwise the money goes to their social security card.
+    async fn answer_offer(
+        &self,
+        id: Uuid,
+        who: (&str, &str),
+        accept: bool,
+        payee: Option<(&str, &str)>,
+        channel: &str,
+    ) -> AppResult<ApplicationRecord> {
+        let cur = self.store.application(id).await.map_err(|_| AppError::NotFound)?;
+        if cur.status != "offered" {
+            return Err(AppError::Conflict(format!("该补贴当前为“{}”，不能再确认", status_label(&cur.status))));
+        }
+        let payee = match payee {
+            Some((bank, account)) if !account.trim().is_empty() => {
+                let account = parse_account(account).map_err(|e| AppError::Validation(vec![e]))?;
+                let bank = normalize(bank);
+                if bank.chars().count() < 2 {
+                    return Err(AppError::field("开户银行", "payment.bank", "请填写开户银行"));
+                }
+                let sealed = self.vault.seal(&account).map_err(|e| AppError::Internal(e.to_string()))?;
+                let last4: String = account.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+                Some(jiuye_store::payments::PayeeChange {
+                    name: cur.payee_name.clone(),
+                    bank,
+                    account_enc: Some(sealed),
+                    account_kv: Some(self.vault.key_version()),
+                    last4: Some(last4),
+                })
+            }
+            _ => None,
+        };
+        let (grants, ev) = if accept {
+            let grants = self.store.grants_of_subject(cur.subject_id).await?;
+            let ev = self.reevaluate(&cur, grant_dates(grants.clone())).await?;
+            (Some(grants), Some(ev))
+        } else {
+            (None, None)
+        };
+        let now = self.now();
+        let mut tx = self.store.begin_write().await?;
+        if let Some(g) = &grants
+            && tx.grants_of_subject(cur.subject_id).await? != *g
+        {
+            return Err(AppError::Conflict("享受记录刚刚发生变化，请稍后再试".into()));
+        }
+        let ch = StatusChange {
+            status: if accept { "submitted" } else { "declined" },
+            channel: Some(channel.to_string()),
+            payee,
+            reason: (!accept).then(|| "本人放弃".to_string()),
+            ..Default::default()
+        };
+        tx.change_application(id, cur.version, "offered", &ch, now).await.map_err(conflict)?;
+        if let Some(ev) = &ev {
+            let amount = cur.amount_fen;
+            self.record_decision(&mut tx, id, "confirm", ev, amount, (who.0, "", now)).await?;
+        }
+        let action = if accept { "application.confirm" } else { "application.decline" };
+        let entry = jiuye_store::AuditEntry {
+            at: now,
+            actor_id: None,
+            actor_login: who.0.to_string(),
+            actor_role: who.1.to_string(),
+            actor_township: None,
+            ip: None,
+            request_id: None,
+            action: action.into(),
+            object_type: "application".into(),
+            object_id: Some(id.to_string()),
+            result: "ok".into(),
+            detail: json!({"channel": channel}),
+        };
+        tx.audit(entry).await?;
+        tx.commit().await?;
+        Ok(self.store.application(id).await?)
+    }
+
+    /// The person confirms (or declines) an offer online.
+    pub async fn citizen_answer_offer(
+        &self,
+        c: &Citizen,
+        id: Uuid,
+        accept: bool,
+        bank: &str,
+        account: &str,
+    ) -> AppResult<ApplicationRecord> {
+        let a = self.store.application(id).await.map_err(|_| AppError::NotFound)?;
+        if a.subject_id != c.person.id {
+            return Err(AppError::NotFound);
+        }
+        self.answer_offer(id, (&format!("citizen:{}", c.person.id), "citizen"), accept, Some((bank, account)), "online").await
+    }
+
+    /// Staff record a confirmation given at the window or by phone.
+    pub async fn staff_answer_offer(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        accept: bool,
+        bank: &str,
+        account: &str,
+    ) -> AppResult<ApplicationRecord> {
+        if !matches!(actor.role, Role::BureauStaff | Role::TownshipClerk) {
+            return Err(AppError::Forbidden("由经办人员代为确认"));
+        }
+        self.application_for(actor, id).await?;
+        self.answer_offer(id, (&actor.login, actor.role.code()), accept, Some((bank, account)), "window").await
+    }
+
+    /// An SMS reply “Y<code>” / “N<code>” from the phone the registry holds for the person.
+    /// Returns the application answered, or `None` when the reply is not an offer answer for
+    /// an offer of this phone's owner.
+    pub async fn sms_answer_offer(&self, phone_bidx: &[u8], text: &str) -> AppResult<Option<Uuid>> {
+        let Some((accept, code)) = parse_offer_reply(text) else { return Ok(None) };
+        let offers = self.store.offers_for_phone(phone_bidx).await?;
+        let Some(id) = offers.into_iter().find(|id| short(*id) == code) else { return Ok(None) };
+        self.answer_offer(id, ("system:sms", "system"), accept, None, "sms").await?;
+        Ok(Some(id))
+    }
+
     /// The applicant withdraws a submitted application.
     pub async fn withdraw_application(&self, by: &Submitter<'_>, id: Uuid, version: i64) -> AppResult<()> {
         let a = self.store.application(id).await.map_err(|_| AppError::NotFound)?;
@@ -1229,6 +1489,15 @@ mod tests {
         assert!(parse_yuan("x", "abc").is_err());
         assert_eq!(fen_yuan(-150), "-1.50");
         assert_eq!(fen_yuan(100_005), "1000.05");
+    }
+
+    #[test]
+    fn offer_replies() {
+        assert_eq!(parse_offer_reply("Y1a2b3c4d"), Some((true, "1a2b3c4d".into())));
+        assert_eq!(parse_offer_reply(" ｎ 1A2B3C4D "), Some((false, "1a2b3c4d".into())));
+        assert_eq!(parse_offer_reply("Y1a2b3c4"), None);
+        assert_eq!(parse_offer_reply("1"), None);
+        assert_eq!(parse_offer_reply("Yes please"), None);
     }
 
     #[test]

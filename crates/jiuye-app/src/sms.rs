@@ -193,6 +193,21 @@ impl App {
         let bidx = self.vault.blind("phone", phone.as_str());
         let masked = jiuye_domain::mask::mask_middle(phone.as_str(), 3, 4);
         let now = self.now();
+        // An answer to a subsidy offer (“Y<code>” / “N<code>”) goes to the offer, not to pushes.
+        if let Some(id) = self.sms_answer_offer(&bidx, &m.text).await? {
+            let system = Actor { login: "system:sms".into(), display_name: "短信网关".into(), ..Actor::cli() };
+            self.store
+                .audit_only(self.audit_entry(
+                    &system,
+                    "sms.inbound",
+                    "application",
+                    Some(id.to_string()),
+                    "ok",
+                    json!({"phone": masked, "reply": "offer"}),
+                ))
+                .await?;
+            return Ok(InboundResult { reply: "offer", push_updated: false });
+        }
         let reply = m.reply();
         let code = match &reply {
             Reply::Interested => "interested",

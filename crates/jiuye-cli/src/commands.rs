@@ -84,7 +84,7 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 let (spells, contacts) = app.generate_demo_registrations(seed).await?;
                 let pay = app.generate_demo_payments((persons / 10).clamp(30, 400), seed).await?;
                 print(&format!(
-                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业、{vacancies} 个岗位、{seekers} 名求职登记人员、{pushes} 条岗位推送、{spells} 条失业登记（{contacts} 次跟踪）、{} 份补贴申请（批准 {}，已支付 {}），用时 {:.1} 秒。",
+                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业、{vacancies} 个岗位、{seekers} 名求职登记人员、{pushes} 条岗位推送、{spells} 条失业登记（{contacts} 次跟踪）、{} 份补贴申请（批准 {}，已支付 {}）、{} 份免申即享待确认补贴，用时 {:.1} 秒。",
                     summary.villages,
                     summary.households,
                     summary.persons.inserted,
@@ -92,6 +92,7 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                     pay.applications,
                     pay.approved,
                     pay.paid,
+                    pay.offers,
                     started.elapsed().as_secs_f64()
                 ));
             } else {

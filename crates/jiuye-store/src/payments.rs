@@ -210,6 +210,7 @@ pub struct BatchLine {
     pub amount_fen: i64,
     pub entry_amount_fen: i64,
     pub application_id: Uuid,
+    pub subject_id: Uuid,
     pub payee_name: String,
     pub payee_bank: String,
     pub payee_account_enc: Option<Vec<u8>>,
@@ -405,7 +406,7 @@ impl Store {
 
     pub async fn batch_lines(&self, id: i64) -> Result<Vec<BatchLine>> {
         let q = self.dialect(
-            "SELECT i.line_no, i.entry_id, i.amount_fen, l.amount_fen AS entry_amount_fen, l.application_id, a.payee_name, a.payee_bank, \
+            "SELECT i.line_no, i.entry_id, i.amount_fen, l.amount_fen AS entry_amount_fen, l.application_id, a.subject_id, a.payee_name, a.payee_bank, \
              a.payee_account_enc, a.payee_account_kv, a.payee_account_last4, r.outcome, r.reason \
              FROM batch_items i JOIN ledger_entries l ON l.id = i.entry_id JOIN applications a ON a.id = l.application_id \
              LEFT JOIN payment_results r ON r.batch_id = i.batch_id AND r.entry_id = i.entry_id \
@@ -465,6 +466,15 @@ impl Store {
         let used: Option<(i64,)> =
             on_db!(self.db, p => sqlx::query_as(sql(&q)).bind(fund).bind(program).bind(year).fetch_optional(p).await)?;
         Ok((alloc, used.map(|u| u.0).unwrap_or(0)))
+    }
+
+    /// Offers waiting for the owner of a phone (by the phone's blind index).
+    pub async fn offers_for_phone(&self, phone_bidx: &[u8]) -> Result<Vec<Uuid>> {
+        let q = self.dialect(
+            "SELECT a.id FROM applications a JOIN persons p ON p.id = a.subject_id WHERE a.status = 'offered' AND p.phone_bidx = $1".into(),
+        );
+        let rows: Vec<(Uuid,)> = on_db!(self.db, p => sqlx::query_as(sql(&q)).bind(phone_bidx).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
     /// Grants (and top-ups) of a program that can go into a new batch: not cancelled, not paid,
@@ -896,6 +906,27 @@ impl WriteTx {
         on_tx!(self, c => sqlx::query(sql(&q)).bind(batch_id).bind(entry_id).bind(outcome).bind(reason).bind(bank_ref).bind(by_at.0).bind(by_at.1)
             .execute(c).await.map(|_| ()))
         .map_err(|e| map_unique(e, "支付结果"))
+    }
+
+    /// Queues an offer SMS to a person's registered phone (nothing when the registry has none).
+    pub async fn enqueue_offer_sms(&mut self, person_id: Uuid, text: &str, now: OffsetDateTime) -> Result<bool> {
+        let q = self
+            .dialect("SELECT phone_bidx, phone_enc, phone_masked, key_version FROM persons WHERE id = $1 AND phone_enc IS NOT NULL".into());
+        let row: Option<(Vec<u8>, Vec<u8>, String, i64)> =
+            on_tx!(self, c => sqlx::query_as(sql(&q)).bind(person_id).fetch_optional(c).await)?;
+        let Some((bidx, enc, masked, kv)) = row else { return Ok(false) };
+        let m = crate::sms::NewSms {
+            person_id: Some(person_id),
+            phone_bidx: bidx,
+            phone_enc: enc,
+            phone_masked: masked,
+            key_version: kv,
+            text: text.to_string(),
+            purpose: "offer".into(),
+            push_id: None,
+        };
+        self.enqueue_sms(&m, now).await?;
+        Ok(true)
     }
 
     /// Sets the state of applications whose grants are all paid (`paid`).

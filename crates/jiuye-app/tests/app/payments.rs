@@ -403,3 +403,69 @@ async fn a_clerk_sees_only_their_township_and_budget_overruns_are_flagged() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_scan_makes_offers_the_person_confirms_by_sms_and_they_are_paid_to_the_card() {
+    for db in TestDb::all().await {
+        let (app, clock) = app_with_clock(&db).await;
+        clock.set(datetime!(2020-06-15 02:00:00 UTC));
+        let input = PersonInput {
+            name: "郭玉兰".into(),
+            id_number: jiuye_app::demo::make_id_number("130527", date!(1975 - 02 - 01), 51),
+            phone: "13912345678".into(),
+            township: "和阳镇".into(),
+            employment_status: "unemployed".into(),
+            ..Default::default()
+        };
+        let p = app.create_person(&Actor::cli(), &input).await.unwrap();
+        // Insured but not entitled to unemployment benefit: the 失业补助金 of measure (二十三).
+        let reg = jiuye_app::unemployment::RegistrationInput {
+            registered_on: "2020-04-01".into(),
+            insured: "yes".into(),
+            benefit_entitled: "no".into(),
+            ..Default::default()
+        };
+        app.register_unemployment(&clerk(), p, &reg).await.unwrap();
+        let other = returnee(&app, 52).await; // not eligible for this program: no offer
+        let summary = app.create_offers(&staff(), "unemployment_supplement").await.unwrap();
+        assert_eq!(summary.created, 1, "{} {summary:?}", db.backend);
+        assert_eq!(app.create_offers(&staff(), "unemployment_supplement").await.unwrap().created, 0, "no second offer");
+        let (rows, _) = app
+            .list_applications(&staff(), jiuye_store::payments::ApplicationFilter { origin: Some("offer".into()), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].subject_id, p);
+        assert_ne!(rows[0].subject_id, other);
+        let offer = app.store.application(rows[0].id).await.unwrap();
+        assert_eq!((offer.status.as_str(), offer.amount_fen), ("offered", Some(672_000)), "6 months × 80% of 1,400 yuan");
+        assert_eq!(offer.months, 6);
+
+        // The SMS reply “Y<code>” from the person's phone confirms it; a wrong code does nothing.
+        let code = jiuye_app::payments::short(offer.id);
+        let reply =
+            |text: String| jiuye_sms::InboundSms { phone: "13912345678".into(), text, received_at: app.now(), provider_message_id: None };
+        let r = app.handle_inbound_sms(&reply("Y00000000".into())).await.unwrap();
+        assert_ne!(r.reply, "offer");
+        assert_eq!(app.store.application(offer.id).await.unwrap().status, "offered");
+        let r = app.handle_inbound_sms(&reply(format!("Y{code}"))).await.unwrap();
+        assert_eq!(r.reply, "offer");
+        let a = app.store.application(offer.id).await.unwrap();
+        assert_eq!((a.status.as_str(), a.channel.as_str()), ("submitted", "sms"));
+        let steps: Vec<String> = app.store.decisions_of(a.id).await.unwrap().into_iter().map(|d| d.step).collect();
+        assert_eq!(steps, ["offer", "confirm"]);
+
+        let a = app.check_application(&clerk(), a.id, a.version, Verdict::Pass, "核实").await.unwrap();
+        app.approve_application(&staff2(), a.id, a.version, Verdict::Pass, "同意", true).await.unwrap();
+        let b = app.create_batch(&staff(), "unemployment_supplement", Some(2020), "2020-06").await.unwrap();
+        assert_eq!((b.item_count, b.total_fen), (1, 672_000));
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("b.xlsx");
+        app.export_batch(&staff(), b.id, &out).await.unwrap();
+        let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+        let range = calamine::Reader::worksheet_range_at(&mut wb, 0).unwrap().unwrap();
+        let account = range.get((1, 5)).unwrap().to_string();
+        assert!(account.starts_with("社保卡") && account.contains(&input.id_number), "paid to the card by ID number: {account}");
+        db.cleanup().await;
+    }
+}

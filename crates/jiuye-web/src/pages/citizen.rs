@@ -141,6 +141,16 @@ struct MePage {
     spells: Vec<super::followup::SpellRow>,
     open_spell: bool,
     registry_says_working: bool,
+    applications: Vec<CitizenApplication>,
+}
+
+/// A subsidy application or offer as the person sees it.
+pub struct CitizenApplication {
+    pub id: Uuid,
+    pub program: String,
+    pub amount: String,
+    pub status: &'static str,
+    pub offered: bool,
 }
 
 async fn me_page(s: &AppState, c: &Citizen, f: Option<SeekerInput>, errors: Vec<String>, saved: bool) -> Result<Response, PageError> {
@@ -176,6 +186,7 @@ async fn me_page(s: &AppState, c: &Citizen, f: Option<SeekerInput>, errors: Vec<
     let matches = s.app.citizen_matches(c, 10).await.map_err(e)?;
     let spells = s.app.citizen_registrations(c).await.map_err(e)?;
     let pushes = s.app.citizen_pushes(c).await.map_err(e)?;
+    let applications = s.app.citizen_applications(c).await.map_err(e)?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((
         status,
@@ -200,6 +211,16 @@ async fn me_page(s: &AppState, c: &Citizen, f: Option<SeekerInput>, errors: Vec<
             open_spell: spells.iter().any(|r| r.closed_on.is_none()),
             spells: spells.iter().map(super::followup::spell_row).collect(),
             registry_says_working: jiuye_domain::EmploymentStatus::from_code(&c.person.employment_status).is_some_and(|x| x.is_working()),
+            applications: applications
+                .iter()
+                .map(|a| CitizenApplication {
+                    id: a.id,
+                    program: s.app.rules.program(&a.program).map(|p| p.name).unwrap_or("").to_string(),
+                    amount: a.amount_fen.map(jiuye_app::payments::fen_yuan).unwrap_or_default(),
+                    status: jiuye_app::payments::status_label(&a.status),
+                    offered: a.status == "offered",
+                })
+                .collect(),
         },
     )
         .into_response())
@@ -301,6 +322,35 @@ pub async fn unemployment(State(s): State<AppState>, headers: HeaderMap, Form(f)
         }
         Err(AppError::Conflict(m)) => me_page(&s, &c, None, vec![m], false).await,
         Err(AppError::Validation(errs)) => me_page(&s, &c, None, errs.iter().map(|e| e.message.clone()).collect(), false).await,
+        Err(e) => Err(PageError(e, String::new())),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct OfferAnswer {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    payee_bank: String,
+    #[serde(default)]
+    payee_account: String,
+}
+
+/// The person confirms (or declines) a subsidy offered to them (免申即享).
+pub async fn offer(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<Uuid>,
+    Form(f): Form<OfferAnswer>,
+) -> Result<Response, PageError> {
+    let Some((c, _)) = citizen_of(&s, &headers).await else { return Ok(Redirect::to("/jobs/login").into_response()) };
+    csrf_ok(&c, &f.csrf)?;
+    match s.app.citizen_answer_offer(&c, id, f.answer == "yes", &f.payee_bank, &f.payee_account).await {
+        Ok(_) => Ok(Redirect::to("/jobs/me").into_response()),
+        Err(AppError::Validation(errs)) => me_page(&s, &c, None, errs.iter().map(|e| e.to_string()).collect(), false).await,
+        Err(AppError::Conflict(m)) => me_page(&s, &c, None, vec![m], false).await,
         Err(e) => Err(PageError(e, String::new())),
     }
 }

@@ -77,6 +77,10 @@ struct ListPage {
     counts: Vec<(&'static str, String, i64)>,
     pager: Pager,
     can_apply: bool,
+    can_offer: bool,
+    offer_programs: Vec<Opt>,
+    csrf: String,
+    notice: String,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -89,6 +93,8 @@ pub struct ListParams {
     township: String,
     #[serde(default)]
     origin: String,
+    #[serde(default)]
+    offered: String,
     page: Option<i64>,
 }
 
@@ -136,8 +142,33 @@ pub async fn list(State(s): State<AppState>, staff: Staff, Query(p): Query<ListP
         counts,
         pager: Pager::new("/applications", &pairs, page, total),
         can_apply: matches!(staff.actor().role, Role::BureauStaff | Role::TownshipClerk | Role::EnterpriseHr),
+        can_offer: matches!(staff.actor().role, Role::BureauStaff | Role::TownshipClerk),
+        offer_programs: opts(
+            s.app.payable_programs().iter().filter(|p| p.applicant == jiuye_rules::Applicant::Person).map(|p| (p.id, p.name)),
+            "",
+        ),
+        csrf: staff.user.csrf.clone(),
+        notice: match p.offered.parse::<u64>() {
+            Ok(n) => format!("已生成 {n} 份待确认的补贴，并向登记了手机号的对象发送确认短信。"),
+            Err(_) => String::new(),
+        },
     }
     .into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct OfferForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    program: String,
+}
+
+/// 免申即享: the scan's eligible persons become offers waiting for their confirmation.
+pub async fn offers(State(s): State<AppState>, staff: Staff, Form(f): Form<OfferForm>) -> Result<Response, PageError> {
+    staff.check_csrf(&f.csrf)?;
+    let summary = s.app.create_offers(staff.actor(), &f.program).await.map_err(|e| staff.err(e))?;
+    Ok(Redirect::to(&format!("/applications?origin=offer&status=offered&offered={}", summary.created)).into_response())
 }
 
 /// One input of the application form.
@@ -483,6 +514,7 @@ struct DetailPage {
     can_check: bool,
     can_approve: bool,
     can_withdraw: bool,
+    can_confirm: bool,
     money: bool,
 }
 
@@ -548,6 +580,7 @@ async fn detail_page(s: &AppState, staff: &Staff, id: Uuid, errors: Vec<String>)
         can_check,
         can_approve,
         can_withdraw: r.status == "submitted" && r.submitted_by == a.login,
+        can_confirm: r.status == "offered" && matches!(a.role, Role::TownshipClerk | Role::BureauStaff),
         money: matches!(a.role, Role::Admin | Role::BureauStaff),
         v,
     }
@@ -577,6 +610,10 @@ pub struct StepForm {
     kind: String,
     #[serde(default)]
     amount: String,
+    #[serde(default)]
+    payee_bank: String,
+    #[serde(default)]
+    payee_account: String,
 }
 
 /// `check`, `approve`, `withdraw`, `cancel` (an entry), `correct` (an entry).
@@ -593,6 +630,7 @@ pub async fn action(
         "check" => s.app.check_application(a, id, f.version, verdict, &f.note).await.map(|_| ()),
         "approve" => s.app.approve_application(a, id, f.version, verdict, &f.note, f.over_budget == "1").await.map(|_| ()),
         "withdraw" => s.app.withdraw_application(&Submitter::Staff(a), id, f.version).await,
+        "confirm" | "decline" => s.app.staff_answer_offer(a, id, action == "confirm", &f.payee_bank, &f.payee_account).await.map(|_| ()),
         "cancel" | "correct" => {
             // The entry must belong to this application.
             let entries = s.app.store.entries_of_application(s.app.application_for(a, id).await.map_err(|e| staff.err(e))?.id).await;
