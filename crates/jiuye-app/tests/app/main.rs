@@ -4,6 +4,7 @@
 
 mod board;
 mod citizen;
+mod crash;
 mod export;
 mod import;
 mod payments;
