@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/jobs/me/pushes/{id}", post(citizen::answer))
         .route("/jobs/me/unemployment", post(citizen::unemployment))
         .route("/jobs/me/offers/{id}", post(citizen::offer))
+        .route("/jobs/me/apply", get(citizen::apply_form).post(citizen::apply))
         .route("/jobs/logout", post(citizen::logout))
         // vacancies: submission, review, filled posts, closing (staff and enterprise accounts)
         .route("/vacancies", get(vacancies::list).post(vacancies::create))

@@ -5,7 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiuye_app::AppError;
@@ -352,5 +352,56 @@ pub async fn offer(
         Err(AppError::Validation(errs)) => me_page(&s, &c, None, errs.iter().map(|e| e.to_string()).collect(), false).await,
         Err(AppError::Conflict(m)) => me_page(&s, &c, None, vec![m], false).await,
         Err(e) => Err(PageError(e, String::new())),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ApplyParams {
+    #[serde(default)]
+    program: String,
+}
+
+/// The person applies online for a subsidy of their own: the same form as at the window, only
+/// for programs a person applies for, with the live explanation before submitting.
+pub async fn apply_form(State(s): State<AppState>, headers: HeaderMap, Query(p): Query<ApplyParams>) -> Result<Response, PageError> {
+    let Some((c, _)) = citizen_of(&s, &headers).await else { return Ok(Redirect::to("/jobs/login").into_response()) };
+    let posted = super::payments::Posted { pairs: vec![("program".into(), p.program)] };
+    Ok(super::payments::form_page_for(
+        &s,
+        &super::payments::FormUser::Citizen { csrf: c.session.csrf_token.clone() },
+        &posted,
+        None,
+        Vec::new(),
+    ))
+}
+
+pub async fn apply(State(s): State<AppState>, headers: HeaderMap, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let Some((c, _)) = citizen_of(&s, &headers).await else { return Ok(Redirect::to("/jobs/login").into_response()) };
+    let posted = super::payments::Posted { pairs };
+    csrf_ok(&c, &posted.get("csrf"))?;
+    let user = super::payments::FormUser::Citizen { csrf: c.session.csrf_token.clone() };
+    let mut input = super::payments::input_of(&posted);
+    input.person_id = None;
+    input.person_id_number = None;
+    input.enterprise_id = None;
+    let by = jiuye_app::payments::Submitter::Citizen(&c);
+    if posted.get("action") == "preview" {
+        return match s.app.preview_application(&by, &input).await {
+            Ok(p) => Ok(super::payments::form_page_for(&s, &user, &posted, Some(super::payments::preview_view(&p)), Vec::new())),
+            Err(e) => match super::payments::inline(&e) {
+                Some(errs) => Ok(super::payments::form_page_for(&s, &user, &posted, None, errs)),
+                None => Err(PageError(e, String::new())),
+            },
+        };
+    }
+    match s.app.submit_application(&by, &input).await {
+        Ok(_) => Ok(Redirect::to("/jobs/me").into_response()),
+        Err(e) => match super::payments::inline(&e) {
+            Some(errs) => {
+                let preview = s.app.preview_application(&by, &input).await.ok().map(|p| super::payments::preview_view(&p));
+                Ok(super::payments::form_page_for(&s, &user, &posted, preview, errs))
+            }
+            None => Err(PageError(e, String::new())),
+        },
     }
 }

@@ -25,7 +25,7 @@ fn status(errors: &[String], page: Response) -> Response {
 }
 
 /// Errors a form shows inline instead of an error page.
-fn inline(e: &AppError) -> Option<Vec<String>> {
+pub fn inline(e: &AppError) -> Option<Vec<String>> {
     match e {
         AppError::Validation(errs) => Some(errs.iter().map(|e| e.to_string()).collect()),
         AppError::Conflict(m) | AppError::BadInput(m) => Some(vec![m.clone()]),
@@ -213,6 +213,8 @@ struct FormPage {
     nav: Option<Nav>,
     csrf: String,
     errors: Vec<String>,
+    action: &'static str,
+    citizen: bool,
     programs: Vec<(&'static str, &'static str, &'static str, &'static str)>,
     program: String,
     program_name: String,
@@ -240,7 +242,7 @@ pub struct PreviewView {
     pub registry: Vec<&'static str>,
 }
 
-fn preview_view(p: &Preview) -> PreviewView {
+pub fn preview_view(p: &Preview) -> PreviewView {
     let j = serde_json::to_value(&p.decision).unwrap_or(Json::Null);
     PreviewView {
         outcome: p.decision.decision.label(),
@@ -263,12 +265,12 @@ pub struct NewParams {
 
 /// The form's values, as posted.
 #[derive(Default)]
-struct Posted {
-    pairs: Vec<(String, String)>,
+pub struct Posted {
+    pub pairs: Vec<(String, String)>,
 }
 
 impl Posted {
-    fn get(&self, k: &str) -> String {
+    pub fn get(&self, k: &str) -> String {
         self.pairs.iter().find(|(a, _)| a == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
     }
 }
@@ -287,7 +289,7 @@ fn fact_json(name: &str, v: &str) -> Option<Json> {
     })
 }
 
-fn input_of(p: &Posted) -> ApplicationInput {
+pub fn input_of(p: &Posted) -> ApplicationInput {
     let mut facts = serde_json::Map::new();
     for (k, v) in &p.pairs {
         if let Some(name) = k.strip_prefix("fact:")
@@ -311,16 +313,35 @@ fn input_of(p: &Posted) -> ApplicationInput {
     }
 }
 
+/// Who fills in the form: staff (logged in) or the person (citizen session).
+pub enum FormUser<'a> {
+    Staff(&'a Staff),
+    Citizen { csrf: String },
+}
+
 fn form_page(s: &AppState, staff: &Staff, posted: &Posted, preview: Option<PreviewView>, errors: Vec<String>) -> Response {
+    form_page_for(s, &FormUser::Staff(staff), posted, preview, errors)
+}
+
+pub fn form_page_for(s: &AppState, user: &FormUser<'_>, posted: &Posted, preview: Option<PreviewView>, errors: Vec<String>) -> Response {
+    let citizen = matches!(user, FormUser::Citizen { .. });
     let program_id = posted.get("program");
-    let p = s.app.rules.program(&program_id).filter(|p| jiuye_app::payments::payable_program(p));
-    let role = staff.actor().role;
+    let p = s
+        .app
+        .rules
+        .program(&program_id)
+        .filter(|p| jiuye_app::payments::payable_program(p))
+        .filter(|p| !citizen || p.applicant == jiuye_rules::Applicant::Person);
+    let role = match user {
+        FormUser::Staff(st) => Some(st.actor().role),
+        FormUser::Citizen { .. } => None,
+    };
     let (mut asks_person, mut asks_enterprise, mut fields, mut monthly, mut maximum) = (false, false, Vec::new(), false, false);
     if let Some(p) = p {
         use jiuye_rules::Applicant as A;
         let person_case = matches!(p.applicant, A::Person | A::Hire | A::Unit | A::Training | A::Student);
-        asks_person = person_case;
-        asks_enterprise = !matches!(p.applicant, A::Person | A::Training | A::Student) && role != Role::EnterpriseHr;
+        asks_person = person_case && !citizen;
+        asks_enterprise = !matches!(p.applicant, A::Person | A::Training | A::Student) && role.is_some_and(|r| r != Role::EnterpriseHr);
         monthly = matches!(p.amount.as_ref().map(|a| a.kind), Some(jiuye_rules::AmountKind::Monthly));
         maximum = matches!(p.amount.as_ref().map(|a| a.kind), Some(jiuye_rules::AmountKind::Maximum));
         let subject = jiuye_app::payments::Subject {
@@ -346,12 +367,24 @@ fn form_page(s: &AppState, staff: &Staff, posted: &Posted, preview: Option<Previ
         k if k.is_empty() => Uuid::now_v7().to_string(),
         k => k,
     };
+    let (nav, csrf) = match user {
+        FormUser::Staff(st) => (Nav::of(st), st.user.csrf.clone()),
+        FormUser::Citizen { csrf } => (None, csrf.clone()),
+    };
     let shown = errors.clone();
     let page = FormPage {
-        nav: Nav::of(staff),
-        csrf: staff.user.csrf.clone(),
+        nav,
+        csrf,
         errors,
-        programs: s.app.payable_programs().iter().map(|p| (p.id, p.name, p.applicant.label(), p.measure())).collect(),
+        action: if citizen { "/jobs/me/apply" } else { "/applications" },
+        citizen,
+        programs: s
+            .app
+            .payable_programs()
+            .iter()
+            .filter(|p| !citizen || p.applicant == jiuye_rules::Applicant::Person)
+            .map(|p| (p.id, p.name, p.applicant.label(), p.measure()))
+            .collect(),
         program_name: p.map(|p| p.name.to_string()).unwrap_or_default(),
         program: program_id,
         person: posted.get("person"),
