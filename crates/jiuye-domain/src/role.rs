@@ -8,7 +8,7 @@ code_enum! {
         BureauStaff => ("bureau_staff", "区人社局工作人员"),
         TownshipClerk => ("township_clerk", "乡镇人社服务窗口"),
         EnterpriseHr => ("enterprise_hr", "企业人事专员"),
-        Leader => ("leader", "领导（只读）"),
+        Leader => ("leader", "分管领导（查阅、审批补贴）"),
     }
 }
 
