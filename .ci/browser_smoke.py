@@ -97,6 +97,17 @@ def smoke(b):
     b.go(BASE + "/households/zero")
     zero = re.search(r"当前零就业家庭 (\d+) 户", b.source())
     assert zero, "the zero-employment page shows its count"
+    # Subsidies: the demo's applications in every state, one application's recorded steps, budgets.
+    b.go(BASE + "/applications")
+    apps = b.source()
+    counts = re.search(r'id="status-counts">(.*?)</p>', apps, re.S)
+    assert counts and "已支付" in counts.group(1) and "待确认（免申即享）" in counts.group(1), "the demo's applications in every state"
+    first = re.findall(r'<a href="/applications/([0-9a-f-]{36})">', apps)
+    assert first, "the application list links to applications"
+    b.go(BASE + "/applications/" + first[0])
+    assert "办理过程" in b.source() and 'id="steps"' in b.source(), "an application shows its recorded steps"
+    b.go(BASE + "/budgets")
+    assert 'id="budget"' in b.source() and "就业补助资金" in b.source(), "the budget page shows the demo's funds"
     # The public board, as a phone would see it: search, large text, a vacancy page.
     b.cmd("POST", "/window/rect", {"width": 390, "height": 844})
     b.go(BASE + "/jobs")
@@ -116,7 +127,7 @@ def smoke(b):
     assert b.wait_for("/jobs/"), "a result opens its vacancy page"
     assert "怎样应聘" in b.source(), "the vacancy page says how to apply"
     print(f"browser smoke: logged in, changed password, registry lists {len(rows)} persons; review queue has {len(pending)}; "
-          f"{due.group(1)} due for follow-up this month, {zero.group(1)} zero-employment households; "
+          f"{due.group(1)} due for follow-up this month, {zero.group(1)} zero-employment households; applications and budgets render; "
           f"the board finds {total.group(1)} welder vacancies on a phone-sized window (screenshots target/browser-smoke*.png)")
 
 
