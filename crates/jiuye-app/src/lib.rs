@@ -13,6 +13,7 @@ pub mod import;
 pub mod job_search;
 pub mod jobs;
 pub mod ledger;
+pub mod monitoring;
 pub mod password;
 pub mod payments;
 pub mod policy;
@@ -81,6 +82,8 @@ pub struct App {
     pub sms: sms::SmsSetup,
     /// The categories of employment-difficult persons (configuration; dated ones included).
     pub difficult: Arc<Vec<difficult::DifficultCategory>>,
+    /// Enterprise monitoring: alert thresholds and the reporting window (configuration).
+    pub monitoring: Arc<monitoring::MonitorSettings>,
 }
 
 impl App {
@@ -97,12 +100,19 @@ impl App {
             search,
             sms: sms::SmsSetup::default(),
             difficult: Arc::new(difficult::default_categories()),
+            monitoring: Arc::new(monitoring::MonitorSettings::default()),
         })
     }
 
     /// Replaces the categories of employment-difficult persons (configuration).
     pub fn with_difficult_categories(mut self, categories: Vec<difficult::DifficultCategory>) -> Self {
         self.difficult = Arc::new(categories);
+        self
+    }
+
+    /// Replaces the monitoring thresholds and reporting window (configuration).
+    pub fn with_monitoring(mut self, settings: monitoring::MonitorSettings) -> Self {
+        self.monitoring = Arc::new(settings);
         self
     }
 

@@ -14,7 +14,7 @@ use jiuye_store::Store;
 use crate::settings::Settings;
 use crate::{
     AuditAction, BatchAction, Command, ConfigAction, DecisionAction, ExportWhat, FileFormat, FollowupAction, Format, HouseholdAction,
-    ImportWhat, LedgerAction, PolicyAction, SearchAction, SmsAction, UserAction, VacancyAction,
+    ImportWhat, LedgerAction, MonitorAction, PolicyAction, SearchAction, SmsAction, UserAction, VacancyAction,
 };
 
 /// The CLI's output. A closed pipe (`jiuye … | head`) is not an error worth a panic.
@@ -54,6 +54,12 @@ async fn open(settings: &Settings, create_keys: bool) -> anyhow::Result<App> {
     if let Some(categories) = settings.difficult_categories()? {
         app = app.with_difficult_categories(categories);
     }
+    let m = &settings.monitoring;
+    anyhow::ensure!(
+        (1..=28).contains(&m.window_from_day) && m.window_from_day <= m.window_to_day && m.window_to_day <= 28,
+        "配置错误：monitoring.window_from_day/window_to_day 应为 1–28 日且起始不晚于截止"
+    );
+    app = app.with_monitoring(m.clone());
     Ok(match settings.rules_ruleset()? {
         Some(rules) => app.with_rules(rules),
         None => app,
@@ -316,6 +322,31 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Batch { action } => return batch(&settings, action).await,
+        Command::Monitor { action: MonitorAction::Alerts { period, township, format } } => {
+            let app = open(&settings, false).await?;
+            // Missing reports of key enterprises become alerts once the window closed (the server
+            // does this daily; the command does it too, so a CLI-only office sees them).
+            app.refresh_missing_report_alerts(app.clock.today()).await?;
+            let alerts = app.monitor_alerts(&Actor::cli(), period.as_deref(), township.as_deref()).await?;
+            match format {
+                Format::Json => print(&serde_json::to_string_pretty(&alerts)?),
+                Format::Text => {
+                    for a in &alerts {
+                        print(&format!(
+                            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                            a.period, a.level_label, a.township, a.enterprise, a.industry, a.rule_label, a.message, a.owner
+                        ));
+                    }
+                    print(&format!(
+                        "共 {} 条预警：红色 {}，橙色 {}，黄色 {}。",
+                        alerts.len(),
+                        alerts.iter().filter(|a| a.level == "red").count(),
+                        alerts.iter().filter(|a| a.level == "orange").count(),
+                        alerts.iter().filter(|a| a.level == "yellow").count()
+                    ));
+                }
+            }
+        }
         Command::Audit { action: AuditAction::Verify } => {
             let store = Store::connect(&settings.database_url, &settings.connect_options()).await?;
             let report = store.verify_audit().await?;
@@ -470,6 +501,11 @@ fn spawn_background(app: App) {
                 // Daily: people age into and out of working age, so households are re-derived too.
                 if let Err(e) = app.refresh_zero_employment().await {
                     tracing::warn!(error = %e, "zero-employment refresh failed");
+                }
+                match app.refresh_missing_report_alerts(today).await {
+                    Ok(n) if n > 0 => tracing::info!(alerts.missing_reports = n, "missing monthly reports"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "missing-report alerts failed"),
                 }
                 match app.expire_vacancies().await {
                     Ok(n) => {

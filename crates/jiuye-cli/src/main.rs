@@ -145,6 +145,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: BatchAction,
     },
+    /// Enterprise employment monitoring and layoff early warning.
+    Monitor {
+        #[command(subcommand)]
+        action: MonitorAction,
+    },
     /// The SMS outbox.
     Sms {
         #[command(subcommand)]
@@ -209,6 +214,20 @@ pub(crate) enum FollowupAction {
         township: Option<String>,
         #[arg(long)]
         as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum MonitorAction {
+    /// The alerts with enterprise, level, rule and figures (red first), for a month and township.
+    Alerts {
+        /// YYYY-MM (default: all months).
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long)]
+        township: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },

@@ -35,6 +35,8 @@ pub struct Settings {
     pub sms: Sms,
     /// Categories of employment-difficult persons (就业困难人员认定); empty: the shipped list.
     pub difficult_categories: Vec<DifficultCategorySetting>,
+    /// Enterprise monitoring: the reporting window and the alert thresholds.
+    pub monitoring: jiuye_app::monitoring::MonitorSettings,
 }
 
 /// One category as configured: code, label, and an optional validity window (YYYY-MM-DD).
@@ -143,6 +145,7 @@ impl Default for Settings {
             import: Import::default(),
             sms: Sms::default(),
             difficult_categories: Vec::new(),
+            monitoring: jiuye_app::monitoring::MonitorSettings::default(),
         }
     }
 }
@@ -197,7 +200,7 @@ impl Settings {
             None => fig = fig.merge(Toml::file("jiuye.toml")),
         }
         // Only our keys: other JIUYE_* variables (test switches) are not settings.
-        const KEYS: [&str; 13] = [
+        const KEYS: [&str; 14] = [
             "database_url",
             "key_file",
             "sqlite_cache_mib",
@@ -211,6 +214,7 @@ impl Settings {
             "search_dir",
             "sms",
             "difficult_categories",
+            "monitoring",
         ];
         // The filter sees the variable's name as written (upper case): compare without case.
         fig =
@@ -397,6 +401,26 @@ quiet_until_hour = 8
 reply_window_days = 7
 # HMAC-SHA256 secret of the inbound webhook POST /sms/inbound; empty: the webhook is off
 inbound_secret = ""
+
+[monitoring]
+# Monthly employment reports for month M are due from window_from_day to window_to_day of month
+# M+1; after it, a key enterprise without a report raises a yellow alert.
+window_from_day = 20
+window_to_day = 24
+
+[monitoring.thresholds]
+# Layoff rate (layoffs / headcount at the start of the month), per mille: 30 = 3%.
+layoff_rate_yellow_permille = 30
+layoff_rate_orange_permille = 50
+layoff_rate_red_permille = 100
+# Labour Contract Law art. 41: an economic layoff is 20 people or more, or fewer but 10% of staff.
+statutory_layoff_people = 20
+statutory_layoff_permille = 100
+# Headcount (end vs start of the month) and insured staff (vs last month's report) falling by…
+headcount_drop_orange_permille = 100
+headcount_drop_red_permille = 200
+insured_drop_orange_permille = 100
+insured_drop_red_permille = 200
 "#;
 
 #[cfg(test)]

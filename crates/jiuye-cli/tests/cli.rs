@@ -319,3 +319,20 @@ fn ledger_verify_replay_and_batches_run_on_the_demo_and_verify_names_a_tampered_
     let text = String::from_utf8_lossy(&bad.stdout);
     assert!(text.contains("entry 2"), "{text}");
 }
+
+#[test]
+fn monitor_alerts_prints_json_and_refuses_a_bad_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db(dir.path());
+    let imported = jiuye(dir.path(), &["--database", &url, "import", "persons", fixture("persons_lo.xlsx").to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let ok = jiuye(dir.path(), &["--database", &url, "monitor", "alerts", "--period", "2020-04", "--format", "json"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert!(v.as_array().unwrap().is_empty(), "no monitored enterprise yet: {v}");
+    let bad = jiuye(dir.path(), &["--database", &url, "monitor", "alerts", "--period", "2020-13"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("不是有效月份"), "{}", String::from_utf8_lossy(&bad.stderr));
+    let town = jiuye(dir.path(), &["--database", &url, "monitor", "alerts", "--township", "北京"]);
+    assert!(!town.status.success());
+}

@@ -8,6 +8,7 @@ pub mod id_number;
 pub mod ids;
 pub mod mask;
 pub mod money;
+pub mod monitoring;
 pub mod normalize;
 pub mod occupation;
 pub mod person;

@@ -7,6 +7,7 @@ pub mod difficult;
 pub mod enterprises;
 pub mod households;
 mod migrate;
+pub mod monitoring;
 pub mod payments;
 pub mod persons;
 pub mod registrations;

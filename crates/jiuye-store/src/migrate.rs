@@ -53,6 +53,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_payments.sql"),
         postgres: include_str!("../migrations/postgres/0008_payments.sql"),
     },
+    Migration {
+        name: "0009_monitoring",
+        sqlite: include_str!("../migrations/sqlite/0009_monitoring.sql"),
+        postgres: include_str!("../migrations/postgres/0009_monitoring.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,0 +1,101 @@
+//! Enterprise monitoring on both backends: reports validated with a clear message, alerts raised
+//! at their thresholds and owned by the commissioner, corrections raising a level, missing reports
+//! of key enterprises after the window, closures reported by another department, township scope.
+
+use jiuye_app::AppError;
+use jiuye_app::monitoring::ReportInput;
+use jiuye_domain::Role;
+use jiuye_test_support::TestDb;
+use time::macros::{date, datetime};
+
+use crate::payments::staff;
+use crate::vacancies::{actor, app_with_clock, enterprise};
+
+fn code(seed: u64) -> String {
+    let mut rng = jiuye_app::demo::Rng::new(seed);
+    jiuye_app::demo::make_credit_code("130527", &mut rng)
+}
+
+fn report(period: &str, start: i64, hires: i64, sep: i64, layoffs: i64, insured: i64) -> ReportInput {
+    ReportInput {
+        period: period.into(),
+        headcount_start: start.to_string(),
+        new_hires: hires.to_string(),
+        separations: sep.to_string(),
+        layoffs: layoffs.to_string(),
+        headcount_end: (start + hires - sep).to_string(),
+        insured: insured.to_string(),
+        vacancies: "3".into(),
+        production_status: "normal".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn reports_raise_graded_alerts_owned_by_the_commissioner() {
+    for db in TestDb::all().await {
+        let (app, clock) = app_with_clock(&db).await;
+        clock.set(datetime!(2020-05-10 02:00:00 UTC));
+        let brewery = enterprise(&app, "燕京啤酒（邢台）有限公司", &code(11), "300").await;
+        let glass = enterprise(&app, "南和区晶华玻璃制品有限公司", &code(12), "120").await;
+        let hr = actor("hr-beer", Role::EnterpriseHr, None, Some(brewery));
+        let e = app.submit_report(&hr, brewery, &report("2020-03", 320, 2, 4, 0, 300)).await.unwrap_err();
+        assert!(matches!(&e, AppError::Conflict(m) if m.contains("未纳入")), "{e}");
+        app.monitor_enterprise(&staff(), brewery, true, "张专员", "重点企业（措施（二十二））").await.unwrap();
+        app.monitor_enterprise(&staff(), glass, true, "李专员", "转型中的玻璃企业").await.unwrap();
+
+        // The balance is checked, the message names the figures.
+        let mut bad = report("2020-03", 320, 2, 4, 0, 300);
+        bad.headcount_end = "330".into();
+        let e = app.submit_report(&hr, brewery, &bad).await.unwrap_err();
+        assert!(matches!(&e, AppError::Validation(f) if f[0].code == "report.balance" && f[0].message.contains("= 318")), "{e}");
+
+        let ok = app.submit_report(&hr, brewery, &report("2020-03", 320, 2, 4, 0, 300)).await.unwrap();
+        assert!(ok.alerts.is_empty());
+        // April: 22 laid off of 318 (6.9%): orange layoff rate, red statutory layoff; insured 300 → 265 (-11.7%): orange.
+        let apr = app.submit_report(&hr, brewery, &report("2020-04", 318, 0, 25, 22, 265)).await.unwrap();
+        let rules: Vec<(&str, &str)> = apr.alerts.iter().map(|f| (f.rule, f.level.code())).collect();
+        assert!(rules.contains(&("layoff_rate", "orange")), "{rules:?}");
+        assert!(rules.contains(&("statutory_layoff", "red")), "{rules:?}");
+        assert!(rules.contains(&("insured_drop", "orange")), "{rules:?}");
+        let again = app.submit_report(&hr, brewery, &report("2020-04", 318, 0, 25, 22, 265)).await.unwrap_err();
+        assert!(matches!(again, AppError::Conflict(_)), "a second report for the month is a correction");
+
+        // A correction raising the layoffs raises the alert's level; it stays one alert.
+        let v = app.store.report(brewery, "2020-04").await.unwrap().unwrap().version;
+        let corrected = ReportInput { version: v.to_string(), ..report("2020-04", 318, 0, 35, 33, 265) };
+        app.submit_report(&staff(), brewery, &corrected).await.unwrap();
+        let alerts = app.monitor_alerts(&staff(), Some("2020-04"), None).await.unwrap();
+        let rate: Vec<_> = alerts.iter().filter(|a| a.rule == "layoff_rate").collect();
+        assert_eq!(rate.len(), 1, "{} {alerts:?}", db.backend);
+        assert_eq!((rate[0].level.as_str(), rate[0].owner.as_str()), ("red", "张专员"));
+        assert!(rate[0].message.contains("10.3%"), "{}", rate[0].message);
+
+        // After the window (20th–24th of the next month) the glass works, a key enterprise, has
+        // not reported April: a yellow alert, raised once.
+        assert_eq!(app.refresh_missing_report_alerts(date!(2020 - 05 - 24)).await.unwrap(), 0, "still within the window");
+        assert_eq!(app.refresh_missing_report_alerts(date!(2020 - 05 - 25)).await.unwrap(), 1);
+        assert_eq!(app.refresh_missing_report_alerts(date!(2020 - 05 - 26)).await.unwrap(), 0);
+        let glass_alerts = app.monitor_alerts(&staff(), Some("2020-04"), None).await.unwrap();
+        assert!(
+            glass_alerts
+                .iter()
+                .any(|a| a.enterprise_id == glass && a.rule == "missing_report" && a.level == "yellow" && a.owner == "李专员")
+        );
+
+        // A closure reported by another department raises a red alert at once.
+        app.report_closure(&staff(), glass, "停产整顿", "区市场监管局").await.unwrap();
+        let may = app.monitor_alerts(&staff(), Some("2020-05"), None).await.unwrap();
+        assert!(may.iter().any(|a| a.enterprise_id == glass && a.rule == "closure" && a.level == "red"), "{may:?}");
+
+        // Both enterprises are in 和阳镇: another township's clerk sees none of it.
+        let other = actor("clerk-jiasong", Role::TownshipClerk, Some("130527101"), None);
+        assert!(app.monitor_alerts(&other, None, None).await.unwrap().is_empty());
+        let mine = actor("clerk-heyang", Role::TownshipClerk, Some("130527100"), None);
+        assert!(!app.monitor_alerts(&mine, None, Some("贾宋镇")).await.unwrap().is_empty(), "a filter cannot widen or move the scope");
+        assert!(matches!(app.monitor_alerts(&hr, None, None).await, Err(AppError::Forbidden(_))));
+        let audit = app.store.verify_audit().await.unwrap();
+        assert!(audit.problems.is_empty(), "{:?}", audit.problems);
+        db.cleanup().await;
+    }
+}
