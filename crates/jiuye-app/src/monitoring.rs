@@ -135,6 +135,36 @@ fn view(a: AlertRow) -> AlertView {
     }
 }
 
+/// A layoff plan as an enterprise files it (measure (五)).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct LayoffPlanInput {
+    #[serde(default)]
+    pub people: String,
+    /// Staff at filing; empty: the registry's figure for the enterprise.
+    #[serde(default)]
+    pub staff_total: String,
+    #[serde(default)]
+    pub layoff_date: String,
+    /// The day the union or all staff were told (向工会或者全体职工说明情况).
+    #[serde(default)]
+    pub notified_on: String,
+    #[serde(default)]
+    pub placement_plan: String,
+}
+
+/// The checks of a filed plan.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlanCheck {
+    pub plan_id: i64,
+    pub notice_days: Option<i64>,
+    pub notice_ok: bool,
+    /// The Labour Contract Law art. 41 threshold is met: the 30-day notice and filing apply.
+    pub statutory: bool,
+    pub missing: Vec<String>,
+    /// Alerts of the layoff month the plan was linked to.
+    pub linked_alerts: Vec<i64>,
+}
+
 /// What saving a report did.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ReportOutcome {
@@ -282,6 +312,103 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(ReportOutcome { report_id: id, alerts: found })
+    }
+
+    /// Files an economic-layoff plan (裁员方案备案, measure (五)): checks the 30-day notice to the
+    /// union or all staff and the statutory threshold, lists what is missing, keeps the plan with
+    /// its checks, and links it to the enterprise's alerts of the layoff month (a plan at the
+    /// threshold raises the red `statutory_layoff` alert of that month if none exists).
+    pub async fn file_layoff_plan(&self, actor: &Actor, enterprise_id: Uuid, input: &LayoffPlanInput) -> AppResult<PlanCheck> {
+        let own = actor.role == Role::EnterpriseHr && actor.enterprise_id == Some(enterprise_id);
+        if !own && !matches!(actor.role, Role::Admin | Role::BureauStaff) {
+            return Err(AppError::Forbidden("裁员方案由企业报告，或由区人社局代为登记"));
+        }
+        let e = self.get_enterprise(actor, enterprise_id).await?;
+        let mut errors = Vec::new();
+        let people = count("裁减人数", &input.people, &mut errors);
+        if errors.is_empty() && people <= 0 {
+            errors.push(DomainError::new("裁减人数", "plan.people", "裁减人数应大于0"));
+        }
+        let staff_total = match input.staff_total.trim() {
+            "" => e.staff.unwrap_or(0),
+            s => count("职工总数", s, &mut errors),
+        };
+        if errors.is_empty() && staff_total < people {
+            errors.push(DomainError::new(
+                "职工总数",
+                "plan.staff",
+                format!("职工总数{staff_total}人，少于裁减人数{people}人（名册未登记从业人数时请填写）"),
+            ));
+        }
+        let layoff_date = crate::jobs::parse_date("裁员日期", &input.layoff_date).map_err(|e| errors.push(e)).ok();
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let Some(layoff_date) = layoff_date else { return Err(AppError::BadInput("裁员日期无效".into())) };
+        let notified_on = match input.notified_on.trim() {
+            "" => None,
+            s => Some(crate::jobs::parse_date("说明情况日期", s).map_err(|e| AppError::Validation(vec![e]))?),
+        };
+        let t = &self.monitoring.thresholds;
+        let statutory = jiuye_domain::monitoring::is_statutory_layoff(people, staff_total, t);
+        let notice_days = notified_on.map(|n| (layoff_date - n).whole_days());
+        let notice_ok = notice_days.is_some_and(jiuye_domain::monitoring::notice_days_ok);
+        let placement = normalize(&input.placement_plan);
+        let mut missing = Vec::new();
+        match notice_days {
+            None => missing.push("未填写向工会或全体职工说明情况的日期".to_string()),
+            Some(d) if !notice_ok => missing.push(format!("说明情况至裁员只有{d}天，应提前30日（措施（五）、劳动合同法第四十一条）")),
+            Some(_) => {}
+        }
+        if placement.chars().count() < 10 {
+            missing.push("缺少职工安置方案（安置去向、经济补偿、社会保险接续）".to_string());
+        }
+        if notified_on.is_some_and(|n| n > self.clock.today()) {
+            missing.push("说明情况日期晚于今天：请在说明后再报告".to_string());
+        }
+        let period = format!("{}-{:02}", layoff_date.year(), u8::from(layoff_date.month()));
+        let owner = self.store.monitored(e.id).await?.map(|m| m.commissioner).unwrap_or_default();
+        let now = self.now();
+        let mut tx = self.store.begin_write().await?;
+        let plan = jiuye_store::monitoring::LayoffPlan {
+            id: 0,
+            enterprise_id: e.id,
+            people,
+            staff_total,
+            layoff_date,
+            notified_on,
+            placement_plan: placement,
+            notice_days,
+            statutory,
+            missing: serde_json::to_string(&missing).unwrap_or_else(|_| "[]".into()),
+            filed_by: actor.login.clone(),
+            filed_at: now,
+        };
+        let id = tx.insert_layoff_plan(&plan).await?;
+        if statutory {
+            let finding = Finding {
+                rule: "statutory_layoff",
+                level: Level::Red,
+                message: format!("已报告裁员方案：{layoff_date}裁减{people}人（职工{staff_total}人），达到经济性裁员标准"),
+            };
+            tx.raise_alert(e.id, &period, &finding, &owner, now).await?;
+        }
+        let mut linked = Vec::new();
+        for (alert, _) in tx.open_alerts(e.id, &period).await? {
+            tx.alert_action(alert, "plan_filed", &format!("裁员方案第{id}号：裁减{people}人，{layoff_date}"), &actor.login, now).await?;
+            linked.push(alert);
+        }
+        tx.audit(self.audit_entry(
+            actor,
+            "monitor.layoff_plan",
+            "enterprise",
+            Some(e.id.to_string()),
+            "ok",
+            json!({"plan": id, "people": people, "statutory": statutory, "notice_days": notice_days, "missing": missing.len()}),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(PlanCheck { plan_id: id, notice_days, notice_ok, statutory, missing, linked_alerts: linked })
     }
 
     /// A closure, stoppage, merger or conversion reported by another department (measure (二十))

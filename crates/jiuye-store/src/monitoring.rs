@@ -132,7 +132,55 @@ impl Store {
     }
 }
 
+/// A filed layoff plan with the result of its checks.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct LayoffPlan {
+    pub id: i64,
+    pub enterprise_id: Uuid,
+    pub people: i64,
+    pub staff_total: i64,
+    pub layoff_date: time::Date,
+    pub notified_on: Option<time::Date>,
+    pub placement_plan: String,
+    pub notice_days: Option<i64>,
+    pub statutory: bool,
+    /// JSON array of what is missing or wrong.
+    pub missing: String,
+    pub filed_by: String,
+    pub filed_at: OffsetDateTime,
+}
+
+impl Store {
+    pub async fn layoff_plans_of(&self, enterprise_id: Uuid) -> Result<Vec<LayoffPlan>> {
+        let q = self.dialect(
+            "SELECT id, enterprise_id, people, staff_total, layoff_date, notified_on, placement_plan, notice_days, statutory, missing, filed_by, filed_at \
+             FROM layoff_plans WHERE enterprise_id = $1 ORDER BY layoff_date DESC, id DESC"
+                .into(),
+        );
+        Ok(on_db!(self.db, p => sqlx::query_as::<_, LayoffPlan>(sql(&q)).bind(enterprise_id).fetch_all(p).await)?)
+    }
+}
+
 impl WriteTx {
+    pub async fn insert_layoff_plan(&mut self, p: &LayoffPlan) -> Result<i64> {
+        let q = self.dialect(
+            "INSERT INTO layoff_plans (enterprise_id, people, staff_total, layoff_date, notified_on, placement_plan, notice_days, statutory, missing, filed_by, filed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id"
+                .into(),
+        );
+        let (id,): (i64,) = on_tx!(self, c => sqlx::query_as(sql(&q)).bind(p.enterprise_id).bind(p.people).bind(p.staff_total).bind(p.layoff_date)
+            .bind(p.notified_on).bind(&p.placement_plan).bind(p.notice_days).bind(p.statutory).bind(&p.missing).bind(&p.filed_by).bind(p.filed_at)
+            .fetch_one(c).await)?;
+        Ok(id)
+    }
+
+    /// Open alerts of an enterprise for a month: (id, rule).
+    pub async fn open_alerts(&mut self, enterprise_id: Uuid, period: &str) -> Result<Vec<(i64, String)>> {
+        let q =
+            self.dialect("SELECT id, rule FROM alerts WHERE enterprise_id = $1 AND period = $2 AND status <> 'closed' ORDER BY id".into());
+        Ok(on_tx!(self, c => sqlx::query_as(sql(&q)).bind(enterprise_id).bind(period).fetch_all(c).await)?)
+    }
+
     pub async fn upsert_monitored(
         &mut self,
         enterprise_id: Uuid,

@@ -99,3 +99,45 @@ async fn reports_raise_graded_alerts_owned_by_the_commissioner() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_layoff_plan_is_checked_for_the_30_day_notice_and_the_threshold_and_linked_to_alerts() {
+    for db in TestDb::all().await {
+        let (app, clock) = app_with_clock(&db).await;
+        clock.set(datetime!(2020-07-05 02:00:00 UTC));
+        let glass = enterprise(&app, "南和区晶华玻璃制品有限公司", &code(21), "200").await; // 200 staff
+        app.monitor_enterprise(&staff(), glass, true, "李专员", "转型中的玻璃企业").await.unwrap();
+        let hr = actor("hr-glass", Role::EnterpriseHr, None, Some(glass));
+        let plan = |people: &str, notified: &str, placement: &str| jiuye_app::monitoring::LayoffPlanInput {
+            people: people.into(),
+            layoff_date: "2020-07-31".into(),
+            notified_on: notified.into(),
+            placement_plan: placement.into(),
+            ..Default::default()
+        };
+        let placement = "内部转岗30人，其余依法支付经济补偿并协助办理失业登记和社保接续";
+        // 29, 30 and 31 days between telling the staff and the layoff.
+        let c29 = app.file_layoff_plan(&hr, glass, &plan("40", "2020-07-02", placement)).await.unwrap();
+        assert_eq!((c29.notice_days, c29.notice_ok), (Some(29), false));
+        assert!(c29.missing.iter().any(|m| m.contains("29天")), "{:?}", c29.missing);
+        let c30 = app.file_layoff_plan(&hr, glass, &plan("40", "2020-07-01", placement)).await.unwrap();
+        assert_eq!((c30.notice_days, c30.notice_ok), (Some(30), true));
+        let c31 = app.file_layoff_plan(&hr, glass, &plan("40", "2020-06-30", placement)).await.unwrap();
+        assert!(c31.notice_ok && c31.missing.is_empty(), "{:?}", c31.missing);
+        // 40 of 200 meets the threshold: the July red alert exists and the plans are linked to it.
+        assert!(c31.statutory);
+        assert!(!c31.linked_alerts.is_empty());
+        let july = app.monitor_alerts(&staff(), Some("2020-07"), None).await.unwrap();
+        assert!(july.iter().any(|a| a.rule == "statutory_layoff" && a.level == "red"), "{july:?}");
+        // 15 of 200 (7.5%) is below the threshold; a missing placement plan and notice date are listed.
+        let small = app.file_layoff_plan(&hr, glass, &plan("15", "", "")).await.unwrap();
+        assert!(!small.statutory);
+        assert_eq!(small.missing.len(), 2, "{:?}", small.missing);
+        let e = app.file_layoff_plan(&hr, glass, &plan("0", "", "")).await.unwrap_err();
+        assert!(matches!(&e, AppError::Validation(f) if f[0].code == "plan.people"), "{e}");
+        assert_eq!(app.store.layoff_plans_of(glass).await.unwrap().len(), 4);
+        let other = actor("hr-other", Role::EnterpriseHr, None, Some(uuid::Uuid::now_v7()));
+        assert!(app.file_layoff_plan(&other, glass, &plan("40", "2020-06-30", placement)).await.is_err());
+        db.cleanup().await;
+    }
+}

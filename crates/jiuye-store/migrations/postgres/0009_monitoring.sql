@@ -68,3 +68,23 @@ CREATE TRIGGER alert_actions_no_truncate BEFORE TRUNCATE ON alert_actions
     FOR EACH STATEMENT EXECUTE FUNCTION jiuye_append_only();
 CREATE TRIGGER alerts_no_delete BEFORE DELETE OR TRUNCATE ON alerts
     FOR EACH STATEMENT EXECUTE FUNCTION jiuye_append_only();
+
+-- Economic-layoff plans filed with the bureau (裁员方案备案, measure (五)): the checks' result is
+-- kept with the plan (notice days, whether the statutory threshold is met, what is missing).
+CREATE TABLE layoff_plans (
+    id BIGSERIAL PRIMARY KEY,
+    enterprise_id UUID NOT NULL REFERENCES enterprises(id),
+    people BIGINT NOT NULL CHECK (people > 0),
+    staff_total BIGINT NOT NULL CHECK (staff_total > 0),
+    layoff_date DATE NOT NULL,
+    notified_on DATE,
+    placement_plan TEXT NOT NULL,
+    notice_days BIGINT,
+    statutory BOOLEAN NOT NULL,
+    missing TEXT NOT NULL,
+    filed_by TEXT NOT NULL,
+    filed_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX layoff_plans_enterprise ON layoff_plans(enterprise_id, layoff_date);
+CREATE TRIGGER layoff_plans_no_delete BEFORE DELETE OR TRUNCATE ON layoff_plans
+    FOR EACH STATEMENT EXECUTE FUNCTION jiuye_append_only();

@@ -65,3 +65,22 @@ CREATE INDEX alert_actions_alert ON alert_actions(alert_id, id);
 CREATE TRIGGER alert_actions_append_only_u BEFORE UPDATE ON alert_actions BEGIN SELECT RAISE(ABORT, 'alert_actions is append-only'); END;
 CREATE TRIGGER alert_actions_append_only_d BEFORE DELETE ON alert_actions BEGIN SELECT RAISE(ABORT, 'alert_actions is append-only'); END;
 CREATE TRIGGER alerts_no_delete BEFORE DELETE ON alerts BEGIN SELECT RAISE(ABORT, 'alerts are closed, never deleted'); END;
+
+-- Economic-layoff plans filed with the bureau (裁员方案备案, measure (五)): the checks' result is
+-- kept with the plan (notice days, whether the statutory threshold is met, what is missing).
+CREATE TABLE layoff_plans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    enterprise_id BLOB NOT NULL REFERENCES enterprises(id),
+    people INTEGER NOT NULL CHECK (people > 0),
+    staff_total INTEGER NOT NULL CHECK (staff_total > 0),
+    layoff_date TEXT NOT NULL,
+    notified_on TEXT,
+    placement_plan TEXT NOT NULL,
+    notice_days INTEGER,
+    statutory INTEGER NOT NULL,
+    missing TEXT NOT NULL,
+    filed_by TEXT NOT NULL,
+    filed_at TEXT NOT NULL
+);
+CREATE INDEX layoff_plans_enterprise ON layoff_plans(enterprise_id, layoff_date);
+CREATE TRIGGER layoff_plans_no_delete BEFORE DELETE ON layoff_plans BEGIN SELECT RAISE(ABORT, 'layoff plans are kept'); END;
