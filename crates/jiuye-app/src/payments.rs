@@ -525,6 +525,17 @@ impl App {
             if let Some(st) = e.staff {
                 m.insert("enterprise.staff_total".into(), json!(st));
             }
+            // The layoff rate's inputs over the previous calendar year, from a complete year of
+            // monthly reports (issue 7); without one the applicant states them.
+            if let Some((_, _, layoffs, insured)) =
+                self.store.report_totals_of_year(as_of.year() - 1).await?.into_iter().find(|(id, months, _, _)| *id == eid && *months == 12)
+            {
+                m.insert("enterprise.layoffs_in_period".into(), json!(layoffs));
+                m.insert(
+                    "enterprise.average_insured_staff".into(),
+                    json!((Decimal::from(insured) / Decimal::from(12)).round_dp(4).to_string()),
+                );
+            }
         }
         Ok(m)
     }

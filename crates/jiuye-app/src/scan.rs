@@ -186,7 +186,19 @@ impl App {
         Ok(Subjects { ids, names, identifiers, townships, columns })
     }
 
-    async fn enterprise_subjects(&self, scope: &Scope, township: Option<&str>) -> AppResult<Subjects> {
+    async fn enterprise_subjects(&self, scope: &Scope, township: Option<&str>, as_of: Date) -> AppResult<Subjects> {
+        // The stable-post refund's layoff rate over the previous calendar year (上年度), from the
+        // monthly reports of monitored enterprises; only a complete year (12 reports) counts,
+        // otherwise the facts stay unknown.
+        let year_totals: std::collections::HashMap<uuid::Uuid, (i64, i64)> = self
+            .store
+            .report_totals_of_year(as_of.year() - 1)
+            .await?
+            .into_iter()
+            .filter(|(_, months, _, _)| *months == 12)
+            .map(|(id, _, layoffs, insured)| (id, (layoffs, insured)))
+            .collect();
+        let (mut layoffs_col, mut avg_insured_col) = (Vec::new(), Vec::new());
         let filter = jiuye_store::enterprises::EnterpriseFilter { township_code: township.map(str::to_string), ..Default::default() };
         let (mut ids, mut names, mut identifiers, mut townships) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut size, mut insured, mut staff) = (Vec::new(), Vec::new(), Vec::new());
@@ -196,6 +208,9 @@ impl App {
             let (rows, _) = self.store.list_enterprises(scope, &filter, Page { limit: PAGE, offset }).await?;
             let n = rows.len() as i64;
             for e in rows {
+                let totals = year_totals.get(&e.id).copied();
+                layoffs_col.push(totals.map(|t| t.0));
+                avg_insured_col.push(totals.map(|t| Decimal::from(t.1) / Decimal::from(12)));
                 size.push(Some(e.size_class.clone()));
                 insured.push(e.insured);
                 staff.push(e.staff);
@@ -214,6 +229,8 @@ impl App {
         columns.insert("enterprise.size_class", Column::Enum(size)).map_err(e)?;
         columns.insert("enterprise.insured_staff", Column::Int(insured)).map_err(e)?;
         columns.insert("enterprise.staff_total", Column::Int(staff)).map_err(e)?;
+        columns.insert("enterprise.layoffs_in_period", Column::Int(layoffs_col)).map_err(e)?;
+        columns.insert("enterprise.average_insured_staff", Column::Decimal(avg_insured_col)).map_err(e)?;
         Ok(Subjects { ids, names, identifiers, townships, columns })
     }
 
@@ -254,7 +271,7 @@ impl App {
         let needs_persons = programs.iter().any(|p| p.applicant == Applicant::Person);
         let needs_enterprises = programs.iter().any(|p| p.applicant == Applicant::Enterprise);
         let persons = if needs_persons { Some(self.person_subjects(&scope, township.as_deref(), as_of, progress).await?) } else { None };
-        let enterprises = if needs_enterprises { Some(self.enterprise_subjects(&scope, township.as_deref()).await?) } else { None };
+        let enterprises = if needs_enterprises { Some(self.enterprise_subjects(&scope, township.as_deref(), as_of).await?) } else { None };
         let mut summaries = Vec::new();
         let mut hits = Vec::new();
         for p in programs {

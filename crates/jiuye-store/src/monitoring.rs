@@ -119,6 +119,17 @@ impl Store {
             .bind(period.map(str::to_string)).bind(township.map(str::to_string)).bind(limit).fetch_all(p).await)?)
     }
 
+    /// Per enterprise, over the months of `year`: (enterprise, months reported, layoffs summed,
+    /// insured staff summed) — what the stable-post refund's layoff rate reads.
+    pub async fn report_totals_of_year(&self, year: i32) -> Result<Vec<(Uuid, i64, i64, i64)>> {
+        let q = self.dialect(
+            "SELECT enterprise_id, COUNT(*), CAST(SUM(layoffs) AS BIGINT), CAST(SUM(insured) AS BIGINT) FROM monthly_reports \
+             WHERE period >= $1 AND period <= $2 GROUP BY enterprise_id"
+                .into(),
+        );
+        Ok(on_db!(self.db, p => sqlx::query_as(sql(&q)).bind(format!("{year}-01")).bind(format!("{year}-12")).fetch_all(p).await)?)
+    }
+
     /// Key enterprises with no report for a period.
     pub async fn key_enterprises_without_report(&self, period: &str) -> Result<Vec<MonitoredRecord>> {
         let q = self.dialect(

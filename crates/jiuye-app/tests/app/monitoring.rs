@@ -141,3 +141,31 @@ async fn a_layoff_plan_is_checked_for_the_30_day_notice_and_the_threshold_and_li
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_year_of_monthly_reports_gives_the_scan_the_stable_post_refunds_layoff_rate() {
+    for db in TestDb::all().await {
+        let (app, clock) = app_with_clock(&db).await;
+        clock.set(datetime!(2020-03-10 02:00:00 UTC));
+        let firm = enterprise(&app, "南和区润泽食品加工有限公司", &code(31), "60").await;
+        app.monitor_enterprise(&staff(), firm, false, "王专员", "稳岗返还考核").await.unwrap();
+        let unknown = |app: jiuye_app::App| async move {
+            let req = jiuye_app::scan::ScanRequest {
+                program: Some("stable_post_refund".into()),
+                as_of: Some(date!(2020 - 06 - 30)),
+                township: None,
+            };
+            let r = app.scan_registry(&staff(), &req, &mut |_| {}).await.unwrap();
+            r.programs[0].unknown_conditions.iter().map(|(c, _)| c.to_string()).collect::<Vec<_>>()
+        };
+        assert!(unknown(app.clone()).await.contains(&"layoff_rate".to_string()), "no reports: the layoff rate is unknown");
+        for m in 1..=11 {
+            app.submit_report(&staff(), firm, &report(&format!("2019-{m:02}"), 60, 1, 1, 0, 55)).await.unwrap();
+        }
+        assert!(unknown(app.clone()).await.contains(&"layoff_rate".to_string()), "11 months are not a year");
+        app.submit_report(&staff(), firm, &report("2019-12", 60, 0, 1, 1, 55)).await.unwrap();
+        let after = unknown(app.clone()).await;
+        assert!(!after.contains(&"layoff_rate".to_string()), "a complete year decides the layoff rate: {after:?}");
+        db.cleanup().await;
+    }
+}
