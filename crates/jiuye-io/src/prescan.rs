@@ -118,6 +118,7 @@ pub(crate) fn scan_sheet(archive: &mut Archive, part: &str, shared_strings: u64,
     let mut last_row: u32 = 0;
     let mut cell: Option<CellScan> = None;
     let mut sheet_data_closed = false;
+    let mut sheet_data_open = false;
     let mut counters = Counters { max_rows: limits.max_rows, max_columns: limits.max_columns, last_value_row: 0, data_rows: 0 };
     loop {
         buf.clear();
@@ -132,6 +133,10 @@ pub(crate) fn scan_sheet(archive: &mut Archive, part: &str, shared_strings: u64,
                         check_dimension(range.as_bytes())?;
                     }
                 }
+                "sheetData" => sheet_data_open = true,
+                // Rows and cells belong in <sheetData>; outside it calamine would still be reading
+                // the sheet's header (a <dimension> among the cells would be taken for the range).
+                "row" | "c" if !sheet_data_open => return Err(ReadError::malformed(part, None)),
                 "row" => {
                     if let Some(r) = attribute(&e, "r") {
                         let r = r.as_bytes();

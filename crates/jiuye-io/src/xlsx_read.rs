@@ -22,14 +22,22 @@ pub(crate) fn read_xlsx(path: &Path, limits: &Limits, sink: &mut dyn RowSink) ->
     };
     prescan::scan_sheet(&mut archive, &pkg.sheet_part, shared_strings, limits)?;
     drop(archive);
+    // Defence in depth: the pre-scan refuses what is known to upset calamine, and a panic inside
+    // calamine on some other hostile input becomes a refusal of the file, never a crash.
+    let part = pkg.sheet_part.clone();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stream_cells(path, &pkg.sheet_part, limits, sink))) {
+        Ok(r) => r,
+        Err(_) => Err(ReadError::malformed(part, None)),
+    }
+}
 
+fn stream_cells(path: &Path, part: &str, limits: &Limits, sink: &mut dyn RowSink) -> Result<TableInfo, ReadError> {
     let file = File::open(path).map_err(ReadError::Io)?;
     let mut workbook: Xlsx<BufReader<File>> = Xlsx::new(BufReader::new(file)).map_err(|e| map_error(e, "xl/workbook.xml"))?;
     let sheet_name =
         workbook.sheets_metadata().iter().find(|s| s.typ == SheetType::WorkSheet).map(|s| s.name.clone()).ok_or(ReadError::NoWorksheet)?;
     // Serials of a 1904-system workbook are shifted to the 1900 system.
     let epoch_shift = if workbook.has_1904_epoch() { DAYS_1900_TO_1904 } else { 0.0 };
-    let part = pkg.sheet_part.as_str();
     let mut cells_reader = workbook.worksheet_cells_reader(&sheet_name).map_err(|e| map_error(e, part))?;
 
     let mut table = TableBuilder::new(sink, limits);

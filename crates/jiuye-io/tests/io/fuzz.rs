@@ -160,3 +160,18 @@ proptest! {
         read_any(&xlsx_with(&parts[0], &parts[1], &parts[2]), "x.xlsx");
     }
 }
+
+/// Found by `workbooks_with_mutated_xml_never_panic` in CI: a CDATA section and a reversed
+/// `<dimension>` inserted into the sheet made calamine's dimension parser subtract with overflow
+/// (a panic in debug builds). The reader must refuse the file instead.
+#[test]
+fn a_reversed_dimension_that_reaches_calamine_is_refused_not_a_panic() {
+    let (sheet, strings) = seed_sheet();
+    let mut parts = [workbook_xml("人员".as_bytes()), sheet.into_bytes(), strings.into_bytes()];
+    apply(&mut parts[1], &[Mutation::Insert(2397349991982788121, 17), Mutation::Insert(8517306249235310008, 14)]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f");
+    std::fs::write(&path, xlsx_with(&parts[0], &parts[1], &parts[2])).unwrap();
+    let r = read_table(&path, "x.xlsx", &Limits::default(), &mut Discard);
+    assert!(matches!(r, Err(jiuye_io::ReadError::Malformed { .. })), "{r:?}");
+}
