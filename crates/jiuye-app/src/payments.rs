@@ -406,7 +406,28 @@ fn rules_err(e: jiuye_rules::RulesError) -> AppError {
     }
 }
 
+/// A payee's bank and account, checked and sealed: the account encrypted with the vault key,
+/// only its last four digits in clear.
+pub struct SealedAccount {
+    pub bank: String,
+    pub enc: Vec<u8>,
+    pub key_version: i64,
+    pub last4: String,
+}
+
 impl App {
+    /// Checks the bank name and the account number and seals the account.
+    fn seal_account(&self, bank: &str, account: &str) -> AppResult<SealedAccount> {
+        let account = parse_account(account).map_err(|e| AppError::Validation(vec![e]))?;
+        let bank = normalize(bank);
+        if bank.chars().count() < 2 {
+            return Err(AppError::field("开户银行", "payment.bank", "请填写开户银行"));
+        }
+        let enc = self.vault.seal(&account).map_err(|e| AppError::Internal(e.to_string()))?;
+        let last4: String = account.chars().skip(account.chars().count().saturating_sub(4)).collect();
+        Ok(SealedAccount { bank, enc, key_version: self.vault.key_version(), last4 })
+    }
+
     fn payable(&self, program: &str) -> AppResult<&Program> {
         let p = self
             .rules
@@ -733,17 +754,11 @@ impl App {
         let today = self.clock.today();
         let period = period_key(p, input.period.as_deref(), today).map_err(|e| AppError::Validation(vec![e]))?;
         self.check_supplied(&input.facts, &s)?;
-        let account = parse_account(&input.payee_account).map_err(|e| AppError::Validation(vec![e]))?;
-        let bank = normalize(&input.payee_bank);
-        if bank.chars().count() < 2 {
-            return Err(AppError::field("开户银行", "payment.bank", "请填写开户银行"));
-        }
+        let sealed = self.seal_account(&input.payee_bank, &input.payee_account)?;
         let payee_name = match s.employer {
             Some(e) => self.store.get_enterprise(&Scope::All, e).await?.map(|e| e.name).unwrap_or_default(),
             None => s.name.clone(),
         };
-        let sealed = self.vault.seal(&account).map_err(|e| AppError::Internal(e.to_string()))?;
-        let last4: String = account.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
         let grants = self.store.grants_of_subject(s.id).await?;
         let (ev, _) = self.evaluate_case(p, &s, &input.facts, grant_dates(grants.clone()), today).await?;
         let d = &ev.decision;
@@ -809,10 +824,10 @@ impl App {
             amount_fen,
             months,
             payee_name,
-            payee_bank: bank,
-            payee_account_enc: Some(sealed),
-            payee_account_kv: Some(self.vault.key_version()),
-            payee_account_last4: Some(last4),
+            payee_bank: sealed.bank,
+            payee_account_enc: Some(sealed.enc),
+            payee_account_kv: Some(sealed.key_version),
+            payee_account_last4: Some(sealed.last4),
             idempotency_key: key,
             submitted_by: by.login(),
             submitted_role: by.role().to_string(),
@@ -1262,19 +1277,13 @@ impl App {
         }
         let payee = match payee {
             Some((bank, account)) if !account.trim().is_empty() => {
-                let account = parse_account(account).map_err(|e| AppError::Validation(vec![e]))?;
-                let bank = normalize(bank);
-                if bank.chars().count() < 2 {
-                    return Err(AppError::field("开户银行", "payment.bank", "请填写开户银行"));
-                }
-                let sealed = self.vault.seal(&account).map_err(|e| AppError::Internal(e.to_string()))?;
-                let last4: String = account.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+                let a = self.seal_account(bank, account)?;
                 Some(jiuye_store::payments::PayeeChange {
                     name: cur.payee_name.clone(),
-                    bank,
-                    account_enc: Some(sealed),
-                    account_kv: Some(self.vault.key_version()),
-                    last4: Some(last4),
+                    bank: a.bank,
+                    account_enc: Some(a.enc),
+                    account_kv: Some(a.key_version),
+                    last4: Some(a.last4),
                 })
             }
             _ => None,

@@ -10,7 +10,6 @@ use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiuye_app::AppError;
 use jiuye_app::import::{ImportKind, ImportOptions, ImportReport};
-use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
 
 use super::Nav;
@@ -50,40 +49,19 @@ pub async fn upload(State(s): State<AppState>, staff: Staff, mut mp: Multipart) 
     }
     let dir = tempfile::tempdir().map_err(|e| staff.err(AppError::Internal(e.to_string())))?;
     let path = dir.path().join("upload");
-    let (mut csrf, mut kind, mut all_or_nothing, mut file_name, mut size) = (String::new(), String::new(), false, None::<String>, 0u64);
     let limit = s.config.max_upload_bytes;
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(_) => return Ok(form(&s, &staff, vec![format!("上传失败或文件超过{}MB上限", limit / (1024 * 1024))])),
-        };
-        match field.name().unwrap_or("") {
-            "csrf" => csrf = field.text().await.unwrap_or_default(),
-            "kind" => kind = field.text().await.unwrap_or_default(),
-            "all_or_nothing" => all_or_nothing = field.text().await.unwrap_or_default() == "1",
-            "file" => {
-                file_name = Some(field.file_name().unwrap_or("upload").chars().take(200).collect());
-                let mut out = tokio::fs::File::create(&path).await.map_err(|e| staff.err(AppError::Internal(e.to_string())))?;
-                let mut field = field;
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) => {
-                            size += chunk.len() as u64;
-                            if size > limit {
-                                return Ok(form(&s, &staff, vec![format!("文件超过{}MB上限，请拆分后分批导入", limit / (1024 * 1024))]));
-                            }
-                            out.write_all(&chunk).await.map_err(|e| staff.err(AppError::Internal(e.to_string())))?;
-                        }
-                        Ok(None) => break,
-                        Err(_) => return Ok(form(&s, &staff, vec![format!("上传失败或文件超过{}MB上限", limit / (1024 * 1024))])),
-                    }
-                }
-                out.flush().await.map_err(|e| staff.err(AppError::Internal(e.to_string())))?;
-            }
-            _ => {}
+    let up = match super::upload::receive(&mut mp, &path, limit).await {
+        Ok(up) => up,
+        Err(super::upload::UploadError::TooLarge) => {
+            return Ok(form(&s, &staff, vec![format!("文件超过{}MB上限，请拆分后分批导入", limit / (1024 * 1024))]));
         }
-    }
+        Err(super::upload::UploadError::Broken) => {
+            return Ok(form(&s, &staff, vec![format!("上传失败或文件超过{}MB上限", limit / (1024 * 1024))]));
+        }
+        Err(super::upload::UploadError::Internal(e)) => return Err(staff.err(e)),
+    };
+    let (csrf, kind, all_or_nothing, file_name, size) =
+        (up.field("csrf"), up.field("kind"), up.field("all_or_nothing") == "1", up.file_name.clone(), up.size);
     staff.check_csrf(&csrf)?;
     let Some(kind) = ImportKind::parse(&kind) else { return Ok(form(&s, &staff, vec!["请选择导入内容".into()])) };
     let Some(file_name) = file_name.filter(|_| size > 0) else {

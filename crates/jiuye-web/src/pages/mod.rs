@@ -14,6 +14,7 @@ pub mod persons;
 pub mod policy;
 pub mod seekers;
 pub mod sms;
+pub mod upload;
 pub mod vacancies;
 
 use jiuye_domain::division::TOWNSHIPS;

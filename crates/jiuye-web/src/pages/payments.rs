@@ -11,7 +11,6 @@ use jiuye_app::payments::{ApplicationInput, ApplicationView, Preview, STATUSES, 
 use jiuye_domain::Role;
 use jiuye_store::payments::{ApplicationFilter, ApplicationRow};
 use serde_json::Value as Json;
-use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
 
 use super::{Nav, Opt, PAGE_SIZE, Pager, local_time, opts, page_of, township_opts};
@@ -987,39 +986,15 @@ pub async fn reconcile(State(s): State<AppState>, staff: Staff, Path(id): Path<i
     money_only(&staff)?;
     let dir = tempfile::tempdir().map_err(|e| staff.err(AppError::Internal(e.to_string())))?;
     let path = dir.path().join("result");
-    let (mut csrf, mut name, mut size) = (String::new(), String::from("result"), 0u64);
     let limit = s.config.max_upload_bytes.min(20 * 1024 * 1024);
-    let too_big = || vec![format!("上传失败或文件超过{}MB上限", limit / (1024 * 1024))];
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(_) => return batch_page(&s, &staff, id, too_big()).await,
-        };
-        match field.name().unwrap_or("") {
-            "csrf" => csrf = field.text().await.unwrap_or_default(),
-            "file" => {
-                name = field.file_name().unwrap_or("result").chars().take(200).collect();
-                let mut out = tokio::fs::File::create(&path).await.map_err(|e| staff.err(AppError::Internal(e.to_string())))?;
-                let mut field = field;
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) => {
-                            size += chunk.len() as u64;
-                            if size > limit {
-                                return batch_page(&s, &staff, id, too_big()).await;
-                            }
-                            out.write_all(&chunk).await.map_err(|e| staff.err(AppError::Internal(e.to_string())))?;
-                        }
-                        Ok(None) => break,
-                        Err(_) => return batch_page(&s, &staff, id, too_big()).await,
-                    }
-                }
-                out.flush().await.map_err(|e| staff.err(AppError::Internal(e.to_string())))?;
-            }
-            _ => {}
+    let up = match super::upload::receive(&mut mp, &path, limit).await {
+        Ok(up) => up,
+        Err(super::upload::UploadError::TooLarge | super::upload::UploadError::Broken) => {
+            return batch_page(&s, &staff, id, vec![format!("上传失败或文件超过{}MB上限", limit / (1024 * 1024))]).await;
         }
-    }
+        Err(super::upload::UploadError::Internal(e)) => return Err(staff.err(e)),
+    };
+    let (csrf, name, size) = (up.field("csrf"), up.file_name.clone().unwrap_or_else(|| "result".into()), up.size);
     staff.check_csrf(&csrf)?;
     if size == 0 {
         return batch_page(&s, &staff, id, vec!["请选择银行返回的结果文件".into()]).await;
