@@ -125,7 +125,7 @@ fn view(a: AlertRow) -> AlertView {
         enterprise: a.name,
         credit_code: a.credit_code,
         township_code: a.township_code,
-        industry: a.industry,
+        industry: jiuye_domain::Industry::from_code(&a.industry).map(|i| i.label().to_string()).unwrap_or(a.industry),
         period: a.period,
         rule: a.rule,
         level: a.level,
@@ -499,6 +499,23 @@ impl App {
         };
         Ok(self.store.list_alerts(period.as_deref(), township.as_deref(), 10_000).await?.into_iter().map(view).collect())
     }
+}
+
+/// Open alerts counted by a key (township or industry) and level: (key, red, orange, yellow).
+pub fn aggregate(alerts: &[AlertView], by_industry: bool) -> Vec<(String, usize, usize, usize)> {
+    let mut m: std::collections::BTreeMap<String, (usize, usize, usize)> = std::collections::BTreeMap::new();
+    for a in alerts.iter().filter(|a| a.status != "closed") {
+        let key = if by_industry { a.industry.clone() } else { a.township.to_string() };
+        let e = m.entry(key).or_insert((0, 0, 0));
+        match a.level.as_str() {
+            "red" => e.0 += 1,
+            "orange" => e.1 += 1,
+            _ => e.2 += 1,
+        }
+    }
+    let mut v: Vec<_> = m.into_iter().map(|(k, (r, o, y))| (k, r, o, y)).collect();
+    v.sort_by_key(|x| std::cmp::Reverse((x.1, x.2, x.3)));
+    v
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 
 use crate::pages::{
-    account, admin, citizen, enterprises, followup, households, import, jobs, ops, payments, persons, policy, seekers, sms, vacancies,
+    account, admin, citizen, enterprises, followup, households, import, jobs, monitoring, ops, payments, persons, policy, seekers, sms,
+    vacancies,
 };
 use crate::{AppState, api, security};
 
@@ -112,6 +113,8 @@ pub fn router(state: AppState) -> Router {
         .route("/batches/{id}/export", post(payments::export_batch))
         .route("/batches/{id}/reconcile", post(payments::reconcile))
         .route("/recipients", get(payments::recipients))
+        // layoff early warning (issue 7)
+        .route("/monitoring", get(monitoring::alerts))
         // import
         .route("/import", get(import::form_page))
         .route("/import/jobs/{id}", get(import::job))

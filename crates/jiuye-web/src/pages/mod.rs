@@ -8,6 +8,7 @@ pub mod followup;
 pub mod households;
 pub mod import;
 pub mod jobs;
+pub mod monitoring;
 pub mod ops;
 pub mod payments;
 pub mod persons;

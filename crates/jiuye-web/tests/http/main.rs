@@ -7,6 +7,7 @@ mod accounts;
 mod api;
 mod followup;
 mod jobs;
+mod monitoring;
 mod payments;
 mod policy;
 mod registry;
