@@ -98,6 +98,7 @@ CREATE TABLE grant_claims (
     at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (claim_key, subject_id, period_key)
 );
+CREATE INDEX grant_claims_application ON grant_claims(application_id);
 
 CREATE TABLE ledger_entries (
     id BIGSERIAL PRIMARY KEY,
@@ -123,6 +124,11 @@ CREATE TABLE ledger_entries (
 CREATE UNIQUE INDEX ledger_one_grant ON ledger_entries(application_id) WHERE kind = 'grant';
 CREATE UNIQUE INDEX ledger_one_cancel ON ledger_entries(corrects_entry_id) WHERE kind = 'cancel';
 CREATE INDEX ledger_program ON ledger_entries(program, year);
+-- Lookups by application (its page, verify), by subject (earlier grants at every approval) and by
+-- corrected entry (net of a grant): without them verify and approvals scan the ledger per row.
+CREATE INDEX ledger_application ON ledger_entries(application_id);
+CREATE INDEX ledger_subject ON ledger_entries(subject_id);
+CREATE INDEX ledger_corrects ON ledger_entries(corrects_entry_id);
 
 -- Running totals per fund, program and year, kept in the same transaction as each entry;
 -- `ledger verify` recomputes them.
