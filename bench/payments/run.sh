@@ -9,7 +9,7 @@
 #   2. a payment batch of BATCH_N entries: bulk-load BATCH_N approved grants (`paybench bulk …
 #      batch`), then `create_batch`, `export_batch` (.xlsx) and `verify_ledger`, each in its own
 #      process under GNU time (peak RSS); verify_ledger taken apart (`op verify-parts`);
-#      `jiuye ledger verify` (PostgreSQL) and the plain-SQL GROUP BY baseline under hyperfine;
+#      `jiuye ledger verify` (as in 3.) and the plain-SQL GROUP BY baseline under hyperfine;
 #      then ON_BATCH more approvals on that ledger;
 #   3. `jiuye ledger verify` over ledgers of CURVE sizes and LEDGER_N entries, loaded one after
 #      the other into one database (`paybench bulk … ledger`): at each size verify-parts and
@@ -20,10 +20,12 @@
 # Every measured command records the load average before and after (`*.cmd`, `*.load`).
 #
 # Builds `jiuye` and the harness (bench/payments/harness) in release from a `git archive`
-# snapshot of BENCH_COMMIT with CARGO_TARGET_DIR, so edits in the working tree are not measured.
+# snapshot of BENCH_COMMIT with CARGO_TARGET_DIR, so edits in the working tree are not measured,
+# and copies both binaries to BENCH_BIN, from where they are run.
 #
 # Environment (defaults in brackets):
 #   BENCH_COMMIT [HEAD]  BENCH_BUILD [1]  CARGO_TARGET_DIR [/work/target-bench]
+#   BENCH_BIN [$BENCH_WORK/bin-<commit>] (where the built binaries are copied and run from)
 #   BENCH_WORK [/work/bench-payments]  (databases, key files, xlsx, results; never the repository)
 #   BENCH_RESULTS [$BENCH_WORK/results-<commit>-<UTC time>]
 #   BENCH_PG [postgres://postgres@127.0.0.1:5432]  BENCH_BACKENDS ["sqlite postgres"]
@@ -61,7 +63,9 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-bench}
 COMMIT=$(git -C "$ROOT" rev-parse --short "${BENCH_COMMIT:-HEAD}")
 SNAP=${BENCH_SNAP:-/work/bench-snap/$COMMIT}
 RES=${BENCH_RESULTS:-$WORK/results-$COMMIT-$(date -u +%Y%m%dT%H%M%SZ)}
-BIN=$CARGO_TARGET_DIR/release
+# The binaries are copied out of the (shared) target directory before anything is measured, so a
+# concurrent build into CARGO_TARGET_DIR cannot swap them in the middle of a run.
+BIN=${BENCH_BIN:-$WORK/bin-$COMMIT}
 JIUYE=$BIN/jiuye
 PAY=$BIN/paybench
 mkdir -p "$WORK/db" "$WORK/keys" "$WORK/cli" "$RES"
@@ -81,12 +85,15 @@ if [ "${BENCH_BUILD:-1}" = 1 ]; then
   log "build jiuye-cli and harness at $COMMIT (snapshot $SNAP, target $CARGO_TARGET_DIR)"
   (cd "$SNAP" && cargo build --release -q -p jiuye-cli)
   cargo build --release -q --manifest-path "$SNAP/bench/payments/harness/Cargo.toml"
+  mkdir -p "$BIN" && cp "$CARGO_TARGET_DIR/release/jiuye" "$CARGO_TARGET_DIR/release/paybench" "$BIN/"
 fi
+[ -x "$JIUYE" ] && [ -x "$PAY" ] || { echo "no binaries in $BIN (BENCH_BUILD=1 builds them)" >&2; exit 1; }
 MACHINE=$RES/machine.txt; [ -e "$MACHINE" ] && MACHINE=$RES/machine-resumed-$(date -u +%H%M%S).txt
 {
   echo "commit $(git -C "$ROOT" rev-parse "$COMMIT")"; echo "date $(date -u +%FT%TZ)"; uname -sr; echo "nproc $(nproc)"
   grep -m1 'model name' /proc/cpuinfo; grep MemTotal /proc/meminfo; rustc --version
   psql "$PG/postgres" -Atc 'select version()'; sqlite3 --version; hyperfine --version
+  sha256sum "$JIUYE" "$PAY"
   echo "settings: APPROVALS_N=$APPR_N CLIENTS=$CLIENTS BATCH_N=$BATCH_N LEDGER_N=$LEDGER_N CURVE=$CURVE ON_C=$ON_C ON_BATCH=$ON_BATCH ON_LEDGER=$ON_LEDGER RUNS=$RUNS VERIFY_TIMEOUT=$VERIFY_TIMEOUT HF_MAX=$HF_MAX GC_TIMEOUT_FULL=$GC_TIMEOUT_FULL"
 } > "$MACHINE"
 
@@ -222,17 +229,13 @@ for B in $BACKENDS; do
     timed "batch-create-$B-$BATCH_N" "$PAY" op "$URL" "$KEYS" create-batch "$RES/batch-create-$B-$BATCH_N.json"
     timed "batch-export-$B-$BATCH_N" "$PAY" op "$URL" "$KEYS" export "$RES/batch-export-$B-$BATCH_N.json" "$WORK/batch-$B-$BATCH_N.xlsx"
     timed "batch-verify-$B-$BATCH_N" "$PAY" op "$URL" "$KEYS" verify "$RES/batch-verify-$B-$BATCH_N.json"
-    if [ "$B" = postgres ]; then
-      parts "ledger-$B-$BATCH_N"
-      cli_verify "ledger-$B-$BATCH_N"
-    else
-      parts "ledger-$B-$BATCH_N" 0   # the grant-consistency part is in batch-verify already (minutes)
-    fi
+    parts "ledger-$B-$BATCH_N"
+    cli_verify "ledger-$B-$BATCH_N"
     baseline "$B" "ledger-$B-$BATCH_N"
     dbsize "$B" "$N" "$RES/dbsize-$B-$BATCH_N.txt"
-    # More approvals on this ledger; on SQLite without the final verify_ledger (minutes, see above).
-    timed "approvals-$B-on$BATCH_N" "$PAY" approvals "$URL" "$KEYS" "$ON_BATCH" "$ON_C" 100000 "$RES/approvals-$B-on$BATCH_N.json" \
-      "$([ "$B" = sqlite ] && echo noverify || echo verify)"
+    # More approvals on this ledger; their final verify_ledger only when `ledger verify` finished above.
+    v=noverify; [ "$(sed -n 's/^exit //p' "$RES/ledger-$B-$BATCH_N-cli-verify.cmd")" = 0 ] && v=verify
+    timed "approvals-$B-on$BATCH_N" "$PAY" approvals "$URL" "$KEYS" "$ON_BATCH" "$ON_C" 100000 "$RES/approvals-$B-on$BATCH_N.json" "$v"
     rm -f "$WORK/batch-$B-$BATCH_N.xlsx"
     drop "$B" "$N"
   fi

@@ -189,8 +189,13 @@ p("| backend | database | entries | `ledger verify` | runs | peak RSS | report |
 p("|---|---|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|")
 for b, label in BACKENDS:
     ns = sorted({int(m.group(1)) for f in os.listdir(res) for m in [re.match(rf"ledger-{b}-(\d+)-(?:parts\.json|cli-verify\.cmd)$", f)] if m})
+    # The PostgreSQL diagnostic with work_mem raised (run.sh: `…-workmem256`) follows its size.
+    rows = []
     for n in ns:
-        pre = f"ledger-{b}-{n}"
+        rows.append((n, f"ledger-{b}-{n}", ""))
+        if rd(f"ledger-{b}-{n}-workmem256-cli-verify.cmd"):
+            rows.append((n, f"ledger-{b}-{n}-workmem256", " (work_mem 256 MB)"))
+    for n, pre, note in rows:
         v, g = hf(pre + "-cli-verify"), hf(pre + "-groupby")
         rep = js(pre + "-cli-verify.out")
         report = f"{rep['entries']:,} entries, {len(rep['problems'])} problems" if rep else "–"
@@ -212,7 +217,7 @@ for b, label in BACKENDS:
             ld = load_cmd(pre + "-cli-verify")
         else:
             vs, runs, ld = "–", "0", "–"
-        pt = js(pre + "-parts.json") or {}
+        pt = (js(pre + "-parts.json") or {}) if not note else {}
         ents = rep["entries"] if rep else pt.get("entries", n)
         chain = f"{secs(pt['chain_s'])}" if pt else "–"
         bc = f"{secs(pt['batch_checks_s'])}" if pt else "–"
@@ -227,7 +232,7 @@ for b, label in BACKENDS:
             gcs = "–"
         gs = f"{secs(g['mean'])} ± {secs(g['stddev'])}" if g else "–"
         ratio = (f"{mean / g['mean']:,.1f}×" if mean / g["mean"] < 10 else f"{mean / g['mean']:,.0f}×") if mean and g else "–"
-        kind = (js(f"bulk-{b}-{n}.json") or {}).get("mode", "–")
+        kind = (js(f"bulk-{b}-{n}.json") or {}).get("mode", "–") + note
         p(f"| {label} | {kind} | {ents:,} | {vs} | {runs} | {rss(pre + '-cli-verify')} | {report} | {ld} | {chain} | {bc} | {gcs} | {gs} | {ratio} |")
 p("")
 
