@@ -28,7 +28,8 @@
 #   BENCH_BIN [$BENCH_WORK/bin-<commit>] (where the built binaries are copied and run from)
 #   BENCH_WORK [/work/bench-payments]  (databases, key files, xlsx, results; never the repository)
 #   BENCH_RESULTS [$BENCH_WORK/results-<commit>-<UTC time>]
-#   BENCH_PG [postgres://postgres@127.0.0.1:5432]  BENCH_BACKENDS ["sqlite postgres"]
+#   BENCH_PG [postgres://postgres@127.0.0.1:5432]  BENCH_DB_PREFIX [jiuye_bench6] (PostgreSQL database names)
+#   BENCH_BACKENDS ["sqlite postgres"]
 #   BENCH_STEPS ["approvals batch ledger"]
 #   BENCH_APPROVALS_N [2000]  BENCH_CLIENTS ["1 4 16 32"]
 #   BENCH_BATCH_N [100000]  BENCH_LEDGER_N [1000000]
@@ -45,6 +46,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${BENCH_WORK:-/work/bench-payments}
 PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+DBP=${BENCH_DB_PREFIX:-jiuye_bench6}
 BACKENDS=${BENCH_BACKENDS:-"sqlite postgres"}
 STEPS=${BENCH_STEPS:-"approvals batch ledger"}
 APPR_N=${BENCH_APPROVALS_N:-2000}
@@ -69,6 +71,11 @@ BIN=${BENCH_BIN:-$WORK/bin-$COMMIT}
 JIUYE=$BIN/jiuye
 PAY=$BIN/paybench
 mkdir -p "$WORK/db" "$WORK/keys" "$WORK/cli" "$RES"
+# One run per work directory: databases, key files and binaries are named by step, not by run
+# (a second run in the same BENCH_WORK once removed a running one's binaries). Two runs on one
+# PostgreSQL server also need different BENCH_DB_PREFIX values.
+exec 9> "$WORK/.run.lock"
+flock -n 9 || { echo "another bench/payments/run.sh is using $WORK (lock $WORK/.run.lock)" >&2; exit 1; }
 DBS=()
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -94,6 +101,7 @@ MACHINE=$RES/machine.txt; [ -e "$MACHINE" ] && MACHINE=$RES/machine-resumed-$(da
   grep -m1 'model name' /proc/cpuinfo; grep MemTotal /proc/meminfo; rustc --version
   psql "$PG/postgres" -Atc 'select version()'; sqlite3 --version; hyperfine --version
   sha256sum "$JIUYE" "$PAY"
+  echo "steps: $STEPS; backends: $BACKENDS; PostgreSQL database prefix: $DBP"
   echo "settings: APPROVALS_N=$APPR_N CLIENTS=$CLIENTS BATCH_N=$BATCH_N LEDGER_N=$LEDGER_N CURVE=$CURVE ON_C=$ON_C ON_BATCH=$ON_BATCH ON_LEDGER=$ON_LEDGER RUNS=$RUNS VERIFY_TIMEOUT=$VERIFY_TIMEOUT HF_MAX=$HF_MAX GC_TIMEOUT_FULL=$GC_TIMEOUT_FULL"
 } > "$MACHINE"
 
@@ -109,7 +117,7 @@ fresh() {
     unset JIUYE_KEY_FILE || true
   else
     DBFILE=
-    local db=jiuye_bench6_$name
+    local db=${DBP}_$name
     psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
     DBS+=("$db")
     URL=$PG/$db
@@ -123,18 +131,18 @@ existing() {  # existing BACKEND NAME: URL, KEYS, DBFILE of a database made by a
   if [ "$b" = sqlite ]; then
     DBFILE=$WORK/db/$name.db; URL=sqlite://$DBFILE; KEYS=$DBFILE.keys; unset JIUYE_KEY_FILE || true
   else
-    DBFILE=; DBS+=("jiuye_bench6_$name"); URL=$PG/jiuye_bench6_$name; KEYS=$WORK/keys/$name.keys; export JIUYE_KEY_FILE=$KEYS
+    DBFILE=; DBS+=("${DBP}_$name"); URL=$PG/${DBP}_$name; KEYS=$WORK/keys/$name.keys; export JIUYE_KEY_FILE=$KEYS
   fi
 }
 drop() {
   local b=$1 name=$2
   [ "${BENCH_KEEP_DB:-0}" = 1 ] && return 0
   if [ "$b" = sqlite ]; then rm -f "$WORK/db/$name.db" "$WORK/db/$name.db-wal" "$WORK/db/$name.db-shm"
-  else psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS jiuye_bench6_$name WITH (FORCE)"; fi
+  else psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS ${DBP}_$name WITH (FORCE)"; fi
 }
 dbsize() {  # dbsize BACKEND NAME OUT
   if [ "$1" = sqlite ]; then du -cb "$WORK/db/$2.db"* | tail -1 | cut -f1 > "$3"
-  else psql "$PG/postgres" -Atc "SELECT pg_database_size('jiuye_bench6_$2')" > "$3"; fi
+  else psql "$PG/postgres" -Atc "SELECT pg_database_size('${DBP}_$2')" > "$3"; fi
 }
 cleanup() {
   [ "${BENCH_KEEP_DB:-0}" = 1 ] && return 0
