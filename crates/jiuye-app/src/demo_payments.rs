@@ -12,16 +12,7 @@ use crate::payments::{ApplicationInput, Submitter, Verdict};
 use crate::{Actor, App, AppResult};
 
 fn demo_actor(login: &str, role: Role, township: Option<&str>) -> Actor {
-    Actor {
-        user_id: None,
-        login: login.into(),
-        display_name: login.into(),
-        role,
-        township: township.map(str::to_string),
-        enterprise_id: None,
-        ip: None,
-        request_id: None,
-    }
+    Actor { role, township: township.map(str::to_string), ..Actor::system(login, login) }
 }
 
 /// What the demo made.

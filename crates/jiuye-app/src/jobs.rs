@@ -606,7 +606,7 @@ impl App {
     pub async fn expire_vacancies(&self) -> AppResult<usize> {
         let today = self.clock.today();
         let due = self.store.vacancies_past_validity(today).await?;
-        let system = Actor { login: "system:expiry".into(), display_name: "到期自动关闭".into(), ..Actor::cli() };
+        let system = Actor::system("system:expiry", "到期自动关闭");
         let mut n = 0;
         for (id, version) in due {
             let Some(v) = self.store.get_vacancy(id).await? else { continue };

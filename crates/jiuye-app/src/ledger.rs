@@ -418,6 +418,26 @@ impl App {
         Ok(Reconciliation { batch: b.id, paid, paid_fen, failed, failed_fen })
     }
 
+    /// Checks that a ledger entry belongs to an application the actor may see (corrections are
+    /// made from the application's page).
+    pub async fn entry_of_application(&self, actor: &Actor, application: uuid::Uuid, entry_id: i64) -> AppResult<()> {
+        let a = self.application_for(actor, application).await?;
+        if self.store.entries_of_application(a.id).await?.iter().any(|e| e.id == entry_id) { Ok(()) } else { Err(AppError::NotFound) }
+    }
+
+    /// Recent payment batches (bureau).
+    pub async fn list_batches(&self, actor: &Actor, limit: i64) -> AppResult<Vec<BatchRecord>> {
+        money_staff(actor)?;
+        Ok(self.store.batches(limit).await?)
+    }
+
+    /// A batch with its lines and its history (bureau).
+    pub async fn batch_detail(&self, actor: &Actor, id: i64) -> AppResult<BatchDetail> {
+        money_staff(actor)?;
+        let batch = self.store.batch(id).await.map_err(not_found)?;
+        Ok(BatchDetail { batch, lines: self.store.batch_lines(id).await?, events: self.store.batch_events(id).await? })
+    }
+
     /// Cancels a grant whose payment failed (or was never made): a negative entry with the reason.
     pub async fn cancel_payment(&self, actor: &Actor, entry_id: i64, reason: &str) -> AppResult<i64> {
         money_staff(actor)?;
@@ -802,6 +822,13 @@ fn not_found(e: StoreError) -> AppError {
         StoreError::NotFound => AppError::NotFound,
         other => other.into(),
     }
+}
+
+/// A batch as its page shows it.
+pub struct BatchDetail {
+    pub batch: BatchRecord,
+    pub lines: Vec<jiuye_store::payments::BatchLine>,
+    pub events: Vec<jiuye_store::payments::BatchEvent>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

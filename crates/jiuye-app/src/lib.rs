@@ -187,6 +187,11 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The system itself doing scheduled or inbound work, audited as `login` (`system:…`).
+    pub fn system(login: &str, display_name: &str) -> Self {
+        Self { login: login.into(), display_name: display_name.into(), ..Self::cli() }
+    }
+
     /// The operator at the command line of the server machine: full access, audited as `cli:<os user>`.
     pub fn cli() -> Self {
         let who = std::env::var("USER").unwrap_or_else(|_| "operator".into());

@@ -473,7 +473,7 @@ impl App {
             }
         }
         if raised > 0 {
-            let system = Actor { login: "system:monitor".into(), display_name: "用工监测".into(), ..Actor::cli() };
+            let system = Actor::system("system:monitor", "用工监测");
             tx.audit(self.audit_entry(&system, "monitor.missing_reports", "period", Some(period), "ok", json!({"raised": raised}))).await?;
         }
         tx.commit().await?;

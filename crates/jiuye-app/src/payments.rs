@@ -548,9 +548,8 @@ impl App {
             }
             // The layoff rate's inputs over the previous calendar year, from a complete year of
             // monthly reports (issue 7); without one the applicant states them.
-            if let Some((_, _, layoffs, insured)) =
-                self.store.report_totals_of_year(as_of.year() - 1).await?.into_iter().find(|(id, months, _, _)| *id == eid && *months == 12)
-            {
+            let (months, layoffs, insured) = self.store.report_totals_of(eid, as_of.year() - 1).await?;
+            if months == 12 {
                 m.insert("enterprise.layoffs_in_period".into(), json!(layoffs));
                 m.insert(
                     "enterprise.average_insured_staff".into(),
@@ -1263,10 +1262,11 @@ impl App {
 
     /// Confirms or declines an offer. `payee` (bank, account) when the person gives an account;
     /// otherwise the money goes to their social security card.
+    /// `by`: the person or staff member; `None` for an SMS reply (audited as the SMS gateway).
     async fn answer_offer(
         &self,
         id: Uuid,
-        who: (&str, &str),
+        by: Option<&Submitter<'_>>,
         accept: bool,
         payee: Option<(&str, &str)>,
         channel: &str,
@@ -1312,22 +1312,14 @@ impl App {
         tx.change_application(id, cur.version, "offered", &ch, now).await.map_err(conflict)?;
         if let Some(ev) = &ev {
             let amount = cur.amount_fen;
-            self.record_decision(&mut tx, id, "confirm", ev, amount, (who.0, "", now)).await?;
+            let login = by.map(Submitter::login).unwrap_or_else(|| "system:sms".into());
+            self.record_decision(&mut tx, id, "confirm", ev, amount, (&login, "", now)).await?;
         }
         let action = if accept { "application.confirm" } else { "application.decline" };
-        let entry = jiuye_store::AuditEntry {
-            at: now,
-            actor_id: None,
-            actor_login: who.0.to_string(),
-            actor_role: who.1.to_string(),
-            actor_township: None,
-            ip: None,
-            request_id: None,
-            action: action.into(),
-            object_type: "application".into(),
-            object_id: Some(id.to_string()),
-            result: "ok".into(),
-            detail: json!({"channel": channel}),
+        let detail = json!({"channel": channel});
+        let entry = match by {
+            Some(b) => self.submitter_audit(b, action, id, detail),
+            None => self.audit_entry(&Actor::system("system:sms", "短信网关"), action, "application", Some(id.to_string()), "ok", detail),
         };
         tx.audit(entry).await?;
         tx.commit().await?;
@@ -1347,7 +1339,7 @@ impl App {
         if a.subject_id != c.person.id {
             return Err(AppError::NotFound);
         }
-        self.answer_offer(id, (&format!("citizen:{}", c.person.id), "citizen"), accept, Some((bank, account)), "online").await
+        self.answer_offer(id, Some(&Submitter::Citizen(c)), accept, Some((bank, account)), "online").await
     }
 
     /// Staff record a confirmation given at the window or by phone.
@@ -1363,7 +1355,7 @@ impl App {
             return Err(AppError::Forbidden("由经办人员代为确认"));
         }
         self.application_for(actor, id).await?;
-        self.answer_offer(id, (&actor.login, actor.role.code()), accept, Some((bank, account)), "window").await
+        self.answer_offer(id, Some(&Submitter::Staff(actor)), accept, Some((bank, account)), "window").await
     }
 
     /// An SMS reply “Y<code>” / “N<code>” from the phone the registry holds for the person.
@@ -1373,7 +1365,7 @@ impl App {
         let Some((accept, code)) = parse_offer_reply(text) else { return Ok(None) };
         let offers = self.store.offers_for_phone(phone_bidx).await?;
         let Some(id) = offers.into_iter().find(|id| short(*id) == code) else { return Ok(None) };
-        self.answer_offer(id, ("system:sms", "system"), accept, None, "sms").await?;
+        self.answer_offer(id, None, accept, None, "sms").await?;
         Ok(Some(id))
     }
 
@@ -1412,6 +1404,17 @@ impl App {
             f.limit = 50;
         }
         Ok(self.store.list_applications(&f).await?)
+    }
+
+    /// Applications by state and origin in the actor's scope (a clerk: the township); none for
+    /// enterprise accounts.
+    pub async fn application_counts(&self, actor: &Actor) -> AppResult<Vec<(String, String, i64)>> {
+        let township = match actor.role {
+            Role::Admin | Role::BureauStaff | Role::Leader => None,
+            Role::TownshipClerk => Some(actor.township.clone().unwrap_or_default()),
+            Role::EnterpriseHr => return Ok(Vec::new()),
+        };
+        Ok(self.store.application_counts(township.as_deref()).await?)
     }
 
     /// Applications of the citizen (as subject).

@@ -195,7 +195,7 @@ impl App {
         let now = self.now();
         // An answer to a subsidy offer (“Y<code>” / “N<code>”) goes to the offer, not to pushes.
         if let Some(id) = self.sms_answer_offer(&bidx, &m.text).await? {
-            let system = Actor { login: "system:sms".into(), display_name: "短信网关".into(), ..Actor::cli() };
+            let system = Actor::system("system:sms", "短信网关");
             self.store
                 .audit_only(self.audit_entry(
                     &system,
@@ -252,7 +252,7 @@ impl App {
             }
             Reply::Unknown(_) => {}
         }
-        let system = Actor { login: "system:sms".into(), display_name: "短信网关".into(), ..Actor::cli() };
+        let system = Actor::system("system:sms", "短信网关");
         tx.audit(self.audit_entry(&system, "sms.inbound", "sms", None, "ok", json!({"phone": masked, "reply": code, "push": push_id})))
             .await?;
         tx.commit().await?;

@@ -130,6 +130,18 @@ impl Store {
         Ok(on_db!(self.db, p => sqlx::query_as(sql(&q)).bind(format!("{year}-01")).bind(format!("{year}-12")).fetch_all(p).await)?)
     }
 
+    /// One enterprise's months reported, layoffs and insured staff summed over `year`.
+    pub async fn report_totals_of(&self, enterprise_id: Uuid, year: i32) -> Result<(i64, i64, i64)> {
+        let q = self.dialect(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(layoffs), 0) AS BIGINT), CAST(COALESCE(SUM(insured), 0) AS BIGINT) FROM monthly_reports \
+             WHERE enterprise_id = $1 AND period >= $2 AND period <= $3"
+                .into(),
+        );
+        Ok(
+            on_db!(self.db, p => sqlx::query_as(sql(&q)).bind(enterprise_id).bind(format!("{year}-01")).bind(format!("{year}-12")).fetch_one(p).await)?,
+        )
+    }
+
     /// Key enterprises with no report for a period.
     pub async fn key_enterprises_without_report(&self, period: &str) -> Result<Vec<MonitoredRecord>> {
         let q = self.dialect(

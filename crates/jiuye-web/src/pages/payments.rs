@@ -115,17 +115,9 @@ pub async fn list(State(s): State<AppState>, staff: Staff, Query(p): Query<ListP
     };
     let (rows, total) = s.app.list_applications(staff.actor(), f).await.map_err(|e| staff.err(e))?;
     let today = s.app.clock.today();
-    let scope_township = match staff.actor().role {
-        Role::TownshipClerk => staff.actor().township.clone(),
-        _ => None,
-    };
-    let counts = if staff.actor().role == Role::EnterpriseHr {
-        Vec::new()
-    } else {
-        let c = s.app.store.application_counts(scope_township.as_deref()).await.map_err(|e| staff.err(e.into()))?;
-        let by = jiuye_app::payments::counts_by_status(&c);
-        STATUSES.iter().filter_map(|(code, label)| by.get(*code).map(|n| (*label, code.to_string(), *n))).collect()
-    };
+    let c = s.app.application_counts(staff.actor()).await.map_err(|e| staff.err(e))?;
+    let by = jiuye_app::payments::counts_by_status(&c);
+    let counts = STATUSES.iter().filter_map(|(code, label)| by.get(*code).map(|n| (*label, code.to_string(), *n))).collect();
     let pairs: Vec<(String, String)> = vec![
         ("status".into(), p.status.clone()),
         ("program".into(), p.program.clone()),
@@ -665,17 +657,10 @@ pub async fn action(
         "confirm" | "decline" => s.app.staff_answer_offer(a, id, action == "confirm", &f.payee_bank, &f.payee_account).await.map(|_| ()),
         "cancel" | "correct" => {
             // The entry must belong to this application.
-            let entries = s.app.store.entries_of_application(s.app.application_for(a, id).await.map_err(|e| staff.err(e))?.id).await;
-            match entries {
-                Ok(es) if es.iter().any(|e| e.id == f.entry) => {
-                    if action == "cancel" {
-                        s.app.cancel_payment(a, f.entry, &f.note).await.map(|_| ())
-                    } else {
-                        s.app.correct_payment(a, f.entry, &f.kind, &f.amount, &f.note).await.map(|_| ())
-                    }
-                }
-                Ok(_) => Err(AppError::NotFound),
-                Err(e) => Err(e.into()),
+            match s.app.entry_of_application(a, id, f.entry).await {
+                Ok(()) if action == "cancel" => s.app.cancel_payment(a, f.entry, &f.note).await.map(|_| ()),
+                Ok(()) => s.app.correct_payment(a, f.entry, &f.kind, &f.amount, &f.note).await.map(|_| ()),
+                Err(e) => Err(e),
             }
         }
         _ => Err(AppError::NotFound),
@@ -811,6 +796,18 @@ struct BatchesPage {
     year: i64,
 }
 
+fn batch_row(s: &AppState, b: &jiuye_store::payments::BatchRecord) -> BatchRow {
+    BatchRow {
+        id: b.id,
+        program: s.app.rules.program(&b.program).map(|p| p.name).unwrap_or("").to_string(),
+        period: b.period.clone(),
+        count: b.item_count,
+        total: fen_yuan(b.total_fen),
+        by: b.created_by.clone(),
+        at: local_time(b.created_at),
+    }
+}
+
 fn money_only(staff: &Staff) -> Result<(), PageError> {
     if matches!(staff.actor().role, Role::Admin | Role::BureauStaff) {
         Ok(())
@@ -820,25 +817,13 @@ fn money_only(staff: &Staff) -> Result<(), PageError> {
 }
 
 async fn batches_page(s: &AppState, staff: &Staff, errors: Vec<String>) -> Result<Response, PageError> {
-    money_only(staff)?;
-    let rows = s.app.store.batches(200).await.map_err(|e| staff.err(e.into()))?;
+    let rows = s.app.list_batches(staff.actor(), 200).await.map_err(|e| staff.err(e))?;
     let shown = errors.clone();
     let page = BatchesPage {
         nav: Nav::of(staff),
         csrf: staff.user.csrf.clone(),
         errors,
-        rows: rows
-            .iter()
-            .map(|b| BatchRow {
-                id: b.id,
-                program: s.app.rules.program(&b.program).map(|p| p.name).unwrap_or("").to_string(),
-                period: b.period.clone(),
-                count: b.item_count,
-                total: fen_yuan(b.total_fen),
-                by: b.created_by.clone(),
-                at: local_time(b.created_at),
-            })
-            .collect(),
+        rows: rows.iter().map(|b| batch_row(s, b)).collect(),
         programs: opts(s.app.payable_programs().iter().map(|p| (p.id, p.name)), ""),
         year: i64::from(s.app.clock.today().year()),
     }
@@ -896,10 +881,8 @@ struct BatchPage {
 }
 
 async fn batch_page(s: &AppState, staff: &Staff, id: i64, errors: Vec<String>) -> Result<Response, PageError> {
-    money_only(staff)?;
-    let b = s.app.store.batch(id).await.map_err(|_| staff.err(AppError::NotFound))?;
-    let lines = s.app.store.batch_lines(id).await.map_err(|e| staff.err(e.into()))?;
-    let events = s.app.store.batch_events(id).await.map_err(|e| staff.err(e.into()))?;
+    let d = s.app.batch_detail(staff.actor(), id).await.map_err(|e| staff.err(e))?;
+    let (b, lines, events) = (d.batch, d.lines, d.events);
     let reconciled = events.iter().any(|e| e.event == "reconciled");
     let shown = errors.clone();
     let page = BatchPage {
@@ -936,15 +919,7 @@ async fn batch_page(s: &AppState, staff: &Staff, id: i64, errors: Vec<String>) -
             })
             .collect(),
         reconciled,
-        b: BatchRow {
-            id: b.id,
-            program: s.app.rules.program(&b.program).map(|p| p.name).unwrap_or("").to_string(),
-            period: b.period.clone(),
-            count: b.item_count,
-            total: fen_yuan(b.total_fen),
-            by: b.created_by.clone(),
-            at: local_time(b.created_at),
-        },
+        b: batch_row(s, &b),
     }
     .into_response();
     Ok(status(&shown, page))
@@ -967,7 +942,6 @@ pub async fn export_batch(
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, PageError> {
     staff.check_csrf(&f.csrf)?;
-    money_only(&staff)?;
     let dir = tempfile::tempdir().map_err(|e| staff.err(AppError::Internal(e.to_string())))?;
     let path = dir.path().join("batch.xlsx");
     match s.app.export_batch(staff.actor(), id, &path).await {
@@ -983,6 +957,7 @@ pub async fn export_batch(
 }
 
 pub async fn reconcile(State(s): State<AppState>, staff: Staff, Path(id): Path<i64>, mut mp: Multipart) -> Result<Response, PageError> {
+    // The app checks the role too; this refuses before the upload is read.
     money_only(&staff)?;
     let dir = tempfile::tempdir().map_err(|e| staff.err(AppError::Internal(e.to_string())))?;
     let path = dir.path().join("result");
