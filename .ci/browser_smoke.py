@@ -61,6 +61,41 @@ class Browser:
         return False
 
 
+CHART_PROBE = """
+const out = [];
+for (const box of document.querySelectorAll('[data-chart]')) {
+  const chart = window.echarts && window.echarts.getInstanceByDom(box);
+  if (!chart) { out.push({id: box.dataset.chart, drawn: false}); continue; }
+  const series = chart.getOption().series || [];
+  const points = series.reduce((n, s) => n + (s.data || []).filter(v => v !== 0 && v !== null).length, 0);
+  const canvas = box.querySelector('canvas');
+  let painted = 0;
+  if (canvas) {
+    const ctx = canvas.getContext('2d');
+    const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 3; i < px.length; i += 4 * 97) { if (px[i] !== 0) { painted++; } }
+  }
+  out.push({id: box.dataset.chart, drawn: true, series: series.length, points: points, painted: painted});
+}
+return out;
+"""
+
+
+def check_charts(b, where):
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        result = b.cmd("POST", "/execute/sync", {"script": CHART_PROBE, "args": []})
+        if result and all(c.get("drawn") for c in result):
+            break
+        time.sleep(0.2)
+    assert result, f"{where}: no chart boxes on the page (did the demo's figures get refreshed?)"
+    for c in result:
+        assert c.get("drawn"), f"{where}: chart {c['id']} was not drawn: {result}"
+        assert c["points"] > 0, f"{where}: chart {c['id']} has no data points: {c}"
+        assert c["painted"] > 50, f"{where}: chart {c['id']} canvas is blank: {c}"
+    return len(result)
+
+
 def smoke(b):
     b.go(BASE + "/login")
     b.type_into("#login", "admin")
@@ -108,6 +143,14 @@ def smoke(b):
     assert "办理过程" in b.source() and 'id="steps"' in b.source(), "an application shows its recorded steps"
     b.go(BASE + "/budgets")
     assert 'id="budget"' in b.source() and "就业补助资金" in b.source(), "the budget page shows the demo's funds"
+    # Dashboards: every chart with data is drawn by the shipped ECharts (no CDN) with its numbers,
+    # on a canvas that has paint on it; the leader's overview draws its two charts too.
+    b.go(BASE + "/dashboard")
+    charts = check_charts(b, "/dashboard")
+    with open("target/browser-smoke-dashboard.png", "wb") as f:
+        f.write(base64.b64decode(b.cmd("GET", "/screenshot")))
+    b.go(BASE + "/dashboard/overview")
+    overview = check_charts(b, "/dashboard/overview")
     # The public board, as a phone would see it: search, large text, a vacancy page.
     b.cmd("POST", "/window/rect", {"width": 390, "height": 844})
     b.go(BASE + "/jobs")
@@ -128,6 +171,7 @@ def smoke(b):
     assert "怎样应聘" in b.source(), "the vacancy page says how to apply"
     print(f"browser smoke: logged in, changed password, registry lists {len(rows)} persons; review queue has {len(pending)}; "
           f"{due.group(1)} due for follow-up this month, {zero.group(1)} zero-employment households; applications and budgets render; "
+          f"dashboard draws {charts} charts with data, overview {overview}; "
           f"the board finds {total.group(1)} welder vacancies on a phone-sized window (screenshots target/browser-smoke*.png)")
 
 

@@ -13,7 +13,7 @@ use jiuye_store::persons::Page;
 use serde_json::json;
 
 use crate::registry::PersonQuery;
-use crate::{Actor, App, AppError, AppResult, CST};
+use crate::{Actor, App, AppError, AppResult};
 
 pub const PERSON_EXPORT_HEADERS: [&str; 13] = [
     "姓名",
@@ -65,8 +65,7 @@ fn opt(s: Option<String>) -> OutCell {
 }
 
 fn stamp(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(CST);
-    format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute())
+    crate::local_time(t)
 }
 
 impl App {

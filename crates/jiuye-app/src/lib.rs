@@ -5,6 +5,7 @@ pub mod citizen;
 pub mod clock;
 pub mod demo;
 pub mod demo_jobs;
+pub mod demo_monitoring;
 pub mod demo_payments;
 pub mod demo_unemployment;
 pub mod difficult;
@@ -14,6 +15,8 @@ pub mod job_search;
 pub mod jobs;
 pub mod ledger;
 pub mod monitoring;
+pub mod monitoring_import;
+pub mod monitoring_remind;
 pub mod password;
 pub mod payments;
 pub mod policy;
@@ -21,6 +24,7 @@ pub mod registry;
 pub mod scan;
 pub mod seekers;
 pub mod sms;
+pub mod stats;
 pub mod unemployment;
 pub mod vacancy_export;
 pub mod vault;
@@ -41,6 +45,12 @@ pub const CST: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
     Ok(o) => o,
     Err(_) => UtcOffset::UTC,
 };
+
+/// A moment as office staff read it: China Standard Time to the minute ("2026-11-27 09:05").
+pub fn local_time(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(CST);
+    format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute())
+}
 
 /// Tunable policy values (等保 requires the mechanisms; the bureau sets the numbers).
 #[derive(Debug, Clone)]

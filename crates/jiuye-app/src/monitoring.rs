@@ -9,7 +9,7 @@ use jiuye_domain::monitoring::{Figures, Finding, Level, Thresholds, findings, va
 use jiuye_domain::normalize::normalize;
 use jiuye_domain::{DomainError, Role};
 use jiuye_store::StoreError;
-use jiuye_store::monitoring::{AlertRow, NewReport};
+use jiuye_store::monitoring::{AlertRow, NewReport, ReportRecord};
 use serde_json::json;
 use time::Date;
 use uuid::Uuid;
@@ -93,6 +93,80 @@ fn count(field: &'static str, s: &str, errors: &mut Vec<DomainError>) -> i64 {
             0
         }
     }
+}
+
+/// Checks a report as typed — the month (a valid one, not in the future as of `today`), every
+/// count a whole number, then the consistency rules of `jiuye_domain::monitoring::validate` — and
+/// returns the month as `YYYY-MM` with the figures. Every problem is listed, each naming its field.
+/// The report form and the report import go through this same check.
+pub fn check_report(input: &ReportInput, today: Date) -> Result<(String, Figures), Vec<DomainError>> {
+    let mut errors = Vec::new();
+    let period = match parse_period(&input.period) {
+        Ok((y, mo)) => {
+            if (y, u8::from(mo)) > (today.year(), u8::from(today.month())) {
+                errors.push(DomainError::new("报表月份", "report.future", "不能填报未来月份"));
+            }
+            format!("{y}-{:02}", u8::from(mo))
+        }
+        Err(e) => {
+            errors.push(e);
+            String::new()
+        }
+    };
+    let f = Figures {
+        headcount_start: count("月初人数", &input.headcount_start, &mut errors),
+        new_hires: count("新招用人数", &input.new_hires, &mut errors),
+        separations: count("减员人数", &input.separations, &mut errors),
+        layoffs: count("其中裁员人数", &input.layoffs, &mut errors),
+        headcount_end: count("月末人数", &input.headcount_end, &mut errors),
+        insured: count("参保人数", &input.insured, &mut errors),
+        vacancies: if input.vacancies.trim().is_empty() { 0 } else { count("空岗数", &input.vacancies, &mut errors) },
+        production_status: input.production_status.trim().to_string(),
+    };
+    if errors.is_empty() {
+        if let Err(e) = validate(&f) {
+            errors.extend(e);
+        }
+    } else if !jiuye_domain::monitoring::PRODUCTION_STATUSES.iter().any(|(c, _)| *c == f.production_status) {
+        // The figures cannot be checked until they are numbers; the status can.
+        errors.push(DomainError::new("生产经营状态", "report.status", "请选择生产经营状态"));
+    }
+    if errors.is_empty() { Ok((period, f)) } else { Err(errors) }
+}
+
+/// The figures of a stored report.
+pub fn figures_of(r: &ReportRecord) -> Figures {
+    Figures {
+        headcount_start: r.headcount_start,
+        new_hires: r.new_hires,
+        separations: r.separations,
+        layoffs: r.layoffs,
+        headcount_end: r.headcount_end,
+        insured: r.insured,
+        vacancies: r.vacancies,
+        production_status: r.production_status.clone(),
+    }
+}
+
+/// Raises (or raises the level of) one alert per finding, each change recorded in the alert's
+/// history as the system's. Returns the ids of the alerts.
+pub(crate) async fn raise_findings(
+    tx: &mut jiuye_store::WriteTx,
+    enterprise_id: Uuid,
+    period: &str,
+    found: &[Finding],
+    owner: &str,
+    now: time::OffsetDateTime,
+) -> AppResult<Vec<i64>> {
+    let mut ids = Vec::with_capacity(found.len());
+    for finding in found {
+        let (alert, what) = tx.raise_alert(enterprise_id, period, finding, owner, now).await?;
+        if what != "unchanged" {
+            tx.alert_action(alert, what, &finding.message, "system:monitor", now).await?;
+        }
+        ids.push(alert);
+    }
+    Ok(ids)
 }
 
 /// An alert as listed (`jiuye monitor alerts`).
@@ -223,52 +297,12 @@ impl App {
         }
         self.get_enterprise(actor, enterprise_id).await?;
         let m = self.store.monitored(enterprise_id).await?.ok_or_else(|| AppError::Conflict("该企业未纳入用工监测".into()))?;
-        let mut errors = Vec::new();
-        let period = match parse_period(&input.period) {
-            Ok((y, mo)) => {
-                let today = self.clock.today();
-                if (y, u8::from(mo)) > (today.year(), u8::from(today.month())) {
-                    errors.push(DomainError::new("报表月份", "report.future", "不能填报未来月份"));
-                }
-                format!("{y}-{:02}", u8::from(mo))
-            }
-            Err(e) => {
-                errors.push(e);
-                String::new()
-            }
-        };
-        let f = Figures {
-            headcount_start: count("月初人数", &input.headcount_start, &mut errors),
-            new_hires: count("新招用人数", &input.new_hires, &mut errors),
-            separations: count("减员人数", &input.separations, &mut errors),
-            layoffs: count("其中裁员人数", &input.layoffs, &mut errors),
-            headcount_end: count("月末人数", &input.headcount_end, &mut errors),
-            insured: count("参保人数", &input.insured, &mut errors),
-            vacancies: if input.vacancies.trim().is_empty() { 0 } else { count("空岗数", &input.vacancies, &mut errors) },
-            production_status: input.production_status.trim().to_string(),
-        };
-        if errors.is_empty()
-            && let Err(e) = validate(&f)
-        {
-            errors.extend(e);
-        }
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
+        let (period, f) = check_report(input, self.clock.today()).map_err(AppError::Validation)?;
         let previous = match previous_period(&period) {
             Some(p) => self.store.report(enterprise_id, &p).await?,
             None => None,
         };
-        let prev_figures = previous.map(|r| Figures {
-            headcount_start: r.headcount_start,
-            new_hires: r.new_hires,
-            separations: r.separations,
-            layoffs: r.layoffs,
-            headcount_end: r.headcount_end,
-            insured: r.insured,
-            vacancies: r.vacancies,
-            production_status: r.production_status,
-        });
+        let prev_figures = previous.as_ref().map(figures_of);
         let found = findings(&f, prev_figures.as_ref(), &self.monitoring.thresholds);
         let version = match input.version.trim() {
             "" => None,
@@ -295,12 +329,7 @@ impl App {
             StoreError::Conflict => AppError::Conflict("报表已被他人修改，请刷新后重试".into()),
             other => other.into(),
         })?;
-        for finding in &found {
-            let (alert, what) = tx.raise_alert(enterprise_id, &period, finding, &m.commissioner, now).await?;
-            if what != "unchanged" {
-                tx.alert_action(alert, what, &finding.message, "system:monitor", now).await?;
-            }
-        }
+        raise_findings(&mut tx, enterprise_id, &period, &found, &m.commissioner, now).await?;
         tx.audit(self.audit_entry(
             actor,
             if existing.is_some() { "report.correct" } else { "report.submit" },
@@ -319,11 +348,7 @@ impl App {
     /// its checks, and links it to the enterprise's alerts of the layoff month (a plan at the
     /// threshold raises the red `statutory_layoff` alert of that month if none exists).
     pub async fn file_layoff_plan(&self, actor: &Actor, enterprise_id: Uuid, input: &LayoffPlanInput) -> AppResult<PlanCheck> {
-        let own = actor.role == Role::EnterpriseHr && actor.enterprise_id == Some(enterprise_id);
-        if !own && !matches!(actor.role, Role::Admin | Role::BureauStaff) {
-            return Err(AppError::Forbidden("裁员方案由企业报告，或由区人社局代为登记"));
-        }
-        let e = self.get_enterprise(actor, enterprise_id).await?;
+        let e = self.layoff_plan_enterprise(actor, enterprise_id).await?;
         let mut errors = Vec::new();
         let people = count("裁减人数", &input.people, &mut errors);
         if errors.is_empty() && people <= 0 {
@@ -516,6 +541,301 @@ pub fn aggregate(alerts: &[AlertView], by_industry: bool) -> Vec<(String, usize,
     let mut v: Vec<_> = m.into_iter().map(|(k, (r, o, y))| (k, r, o, y)).collect();
     v.sort_by_key(|x| std::cmp::Reverse((x.1, x.2, x.3)));
     v
+}
+
+// ---- The pages' use cases (issue 7, second part): an enterprise's monitoring page, correcting a
+// report, and the handling of alerts. Role and scope checks live here, not in the handlers.
+
+/// Alert statuses as users read them.
+pub fn status_label(code: &str) -> &'static str {
+    match code {
+        "open" => "待处理",
+        "handling" => "处理中",
+        "closed" => "已关闭",
+        _ => "未知",
+    }
+}
+
+/// What a person can record on an alert: (code, label).
+pub const ALERT_ACTIONS: &[(&str, &str)] =
+    &[("take", "接手处理"), ("contact", "电话联系企业"), ("visit", "上门走访"), ("close", "关闭预警"), ("reopen", "重新打开")];
+
+/// Every entry of an alert's history as users read it, the system's entries included.
+pub fn action_label(code: &str) -> &'static str {
+    match code {
+        "raised" => "系统预警",
+        "level_raised" => "预警升级",
+        "plan_filed" => "裁员方案备案",
+        "reported" => "部门通报",
+        other => ALERT_ACTIONS.iter().find(|(c, _)| *c == other).map(|(_, l)| *l).unwrap_or("其他"),
+    }
+}
+
+/// How a report came in.
+pub fn channel_label(code: &str) -> &'static str {
+    match code {
+        "online" => "企业网上报送",
+        "window" => "窗口代报",
+        "import" => "批量导入",
+        _ => "其他",
+    }
+}
+
+/// The actions allowed on an alert in a status: open → take it on, note a contact or visit, close;
+/// handling → note, close; closed → reopen only.
+pub fn allowed_actions(status: &str) -> Vec<(&'static str, &'static str)> {
+    let codes: &[&str] = match status {
+        "open" => &["take", "contact", "visit", "close"],
+        "handling" => &["contact", "visit", "close"],
+        "closed" => &["reopen"],
+        _ => &[],
+    };
+    ALERT_ACTIONS.iter().copied().filter(|(c, _)| codes.contains(c)).collect()
+}
+
+/// One enterprise's monitoring as its page shows it, with what the actor may do there.
+#[derive(Debug, Clone)]
+pub struct EnterpriseMonitoring {
+    pub enterprise: jiuye_store::enterprises::EnterpriseRecord,
+    pub monitored: Option<jiuye_store::monitoring::MonitoredRecord>,
+    /// Newest month first.
+    pub reports: Vec<ReportRecord>,
+    pub alerts: Vec<AlertView>,
+    pub plans: Vec<jiuye_store::monitoring::LayoffPlan>,
+    /// May add the enterprise to monitoring or change its key flag and commissioner (bureau).
+    pub can_manage: bool,
+    /// May submit and correct the monthly reports (when monitored): the enterprise's own account,
+    /// bureau staff, the clerk of its township.
+    pub can_report: bool,
+    /// May file an economic-layoff plan for it: its own account, bureau staff.
+    pub can_file_plan: bool,
+    /// May open the alerts' history and record actions: bureau staff, the clerk of its township.
+    pub can_handle_alerts: bool,
+}
+
+/// An entry of an alert's history.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AlertActionView {
+    pub action: String,
+    pub label: &'static str,
+    pub note: String,
+    pub actor: String,
+    pub at: time::OffsetDateTime,
+}
+
+/// An alert with its whole history and what the actor may record on it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AlertDetail {
+    pub alert: AlertView,
+    pub status_label: &'static str,
+    pub created_at: time::OffsetDateTime,
+    pub updated_at: time::OffsetDateTime,
+    /// Oldest first.
+    pub history: Vec<AlertActionView>,
+    pub can_act: bool,
+    /// The actions allowed in the alert's status (empty when the actor may not act).
+    pub actions: Vec<(&'static str, &'static str)>,
+}
+
+/// What the alert form posts.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct AlertActionInput {
+    #[serde(default)]
+    pub action: String,
+    /// The contact or visit noted, or the reason for closing or reopening.
+    #[serde(default)]
+    pub note: String,
+    /// The status the form was shown with (optimistic check: empty skips it).
+    #[serde(default)]
+    pub status: String,
+}
+
+fn may_handle_alerts(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::BureauStaff | Role::TownshipClerk)
+}
+
+impl App {
+    /// An enterprise's monitoring: status, reports, alerts and layoff plans. Staff and leaders see
+    /// any enterprise, a clerk those of their township, an enterprise account its own (others are
+    /// not found).
+    pub async fn enterprise_monitoring(&self, actor: &Actor, enterprise_id: Uuid) -> AppResult<EnterpriseMonitoring> {
+        if !matches!(actor.role, Role::Admin | Role::BureauStaff | Role::TownshipClerk | Role::Leader | Role::EnterpriseHr) {
+            return Err(AppError::Forbidden("当前角色不能查看用工监测"));
+        }
+        let enterprise = self.get_enterprise(actor, enterprise_id).await?;
+        let monitored = self.store.monitored(enterprise_id).await?;
+        let reports = self.store.reports_of(enterprise_id, 240).await?;
+        let alerts = self.store.alerts_of(enterprise_id, 500).await?.into_iter().map(view).collect();
+        let plans = self.store.layoff_plans_of(enterprise_id).await?;
+        let own = actor.role == Role::EnterpriseHr && actor.enterprise_id == Some(enterprise_id);
+        let staff = matches!(actor.role, Role::Admin | Role::BureauStaff);
+        Ok(EnterpriseMonitoring {
+            can_manage: staff,
+            can_report: monitored.is_some() && (own || staff || actor.role == Role::TownshipClerk),
+            can_file_plan: own || staff,
+            can_handle_alerts: may_handle_alerts(actor.role),
+            enterprise,
+            monitored,
+            reports,
+            alerts,
+            plans,
+        })
+    }
+
+    /// A stored report as the form's input, with its version, for a correction.
+    pub async fn report_for_correction(&self, actor: &Actor, enterprise_id: Uuid, period: &str) -> AppResult<ReportInput> {
+        // An enterprise account's scope is its own enterprise: another one is not found.
+        if !matches!(actor.role, Role::Admin | Role::BureauStaff | Role::TownshipClerk | Role::EnterpriseHr) {
+            return Err(AppError::Forbidden("用工监测报表由监测企业或经办人员填报"));
+        }
+        self.get_enterprise(actor, enterprise_id).await?;
+        let (y, m) = parse_period(period).map_err(|e| AppError::Validation(vec![e]))?;
+        let r = self.store.report(enterprise_id, &format!("{y}-{:02}", u8::from(m))).await?.ok_or(AppError::NotFound)?;
+        Ok(ReportInput {
+            period: r.period,
+            headcount_start: r.headcount_start.to_string(),
+            new_hires: r.new_hires.to_string(),
+            separations: r.separations.to_string(),
+            layoffs: r.layoffs.to_string(),
+            headcount_end: r.headcount_end.to_string(),
+            insured: r.insured.to_string(),
+            vacancies: r.vacancies.to_string(),
+            production_status: r.production_status,
+            difficulties: r.difficulties,
+            version: r.version.to_string(),
+        })
+    }
+
+    /// The enterprise a layoff plan may be filed for: an enterprise account its own (another
+    /// enterprise is not found), bureau staff any; other roles may not.
+    pub async fn layoff_plan_enterprise(
+        &self,
+        actor: &Actor,
+        enterprise_id: Uuid,
+    ) -> AppResult<jiuye_store::enterprises::EnterpriseRecord> {
+        if !matches!(actor.role, Role::Admin | Role::BureauStaff | Role::EnterpriseHr) {
+            return Err(AppError::Forbidden("裁员方案由企业报告，或由区人社局代为登记"));
+        }
+        let e = self.get_enterprise(actor, enterprise_id).await?;
+        if actor.role == Role::EnterpriseHr && actor.enterprise_id != Some(e.id) {
+            return Err(AppError::NotFound);
+        }
+        Ok(e)
+    }
+
+    /// The alert if the actor may see it: staff and leaders any, a clerk those of their township
+    /// (others are not found, and the attempt is audited), enterprise accounts none.
+    async fn alert_in_scope(&self, actor: &Actor, id: i64) -> AppResult<AlertRow> {
+        if !matches!(actor.role, Role::Admin | Role::BureauStaff | Role::TownshipClerk | Role::Leader) {
+            return Err(AppError::Forbidden("当前角色不能查看用工监测预警"));
+        }
+        let row = self.store.alert(id).await?;
+        match row {
+            Some(a) if actor.role != Role::TownshipClerk || actor.township.as_deref() == Some(a.township_code.as_str()) => Ok(a),
+            _ => {
+                self.store
+                    .audit_only(self.audit_entry(
+                        actor,
+                        "authz_denied",
+                        "alert",
+                        Some(id.to_string()),
+                        "not_found_or_out_of_scope",
+                        json!({}),
+                    ))
+                    .await?;
+                Err(AppError::NotFound)
+            }
+        }
+    }
+
+    /// An alert with its full history (`alert_actions`, oldest first).
+    pub async fn alert_detail(&self, actor: &Actor, id: i64) -> AppResult<AlertDetail> {
+        let row = self.alert_in_scope(actor, id).await?;
+        let history = self
+            .store
+            .alert_actions(id)
+            .await?
+            .into_iter()
+            .map(|a| AlertActionView { label: action_label(&a.action), action: a.action, note: a.note, actor: a.actor, at: a.at })
+            .collect();
+        let can_act = may_handle_alerts(actor.role);
+        Ok(AlertDetail {
+            status_label: status_label(&row.status),
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            actions: if can_act { allowed_actions(&row.status) } else { Vec::new() },
+            can_act,
+            history,
+            alert: view(row),
+        })
+    }
+
+    /// Records an action on an alert: take it on (open → handling), note a contact or a visit
+    /// (an open alert becomes handling), close it with a reason, or reopen a closed one with a
+    /// reason. The history is append-only; each action is audited. The status the form was shown
+    /// with is checked, so two people acting at once cannot overwrite each other. Returns the new
+    /// status.
+    pub async fn act_on_alert(&self, actor: &Actor, id: i64, input: &AlertActionInput) -> AppResult<&'static str> {
+        if !may_handle_alerts(actor.role) {
+            return Err(AppError::Forbidden("预警由人社服务专员、区人社局或乡镇窗口处理"));
+        }
+        let row = self.alert_in_scope(actor, id).await?;
+        let action = input.action.trim();
+        let Some(&(action, label)) = ALERT_ACTIONS.iter().find(|(c, _)| *c == action) else {
+            return Err(AppError::field("处理方式", "alert.action", "请选择处理方式"));
+        };
+        let note = normalize(&input.note);
+        if note.chars().count() > 1000 {
+            return Err(AppError::field("情况说明", "alert.note_long", "情况说明不能超过1000字"));
+        }
+        let required = match action {
+            "contact" | "visit" => Some("请记录联系或走访的情况（对象、企业用工情况、需要的帮助）"),
+            "close" => Some("关闭预警须写明原因（如：企业已妥善安置职工、裁员方案已备案并落实）"),
+            "reopen" => Some("重新打开须写明原因"),
+            _ => None,
+        };
+        if let Some(msg) = required
+            && note.chars().count() < 2
+        {
+            return Err(AppError::field("情况说明", "alert.note", msg));
+        }
+        let expected = input.status.trim();
+        if !expected.is_empty() && expected != row.status {
+            return Err(AppError::Conflict(format!(
+                "该预警已被他人处理，当前状态为“{}”，您的“{label}”未保存；请查看最新处理记录后再操作",
+                status_label(&row.status)
+            )));
+        }
+        let to = match (row.status.as_str(), action) {
+            ("open", "take" | "contact" | "visit") | ("handling", "contact" | "visit") => "handling",
+            ("open" | "handling", "close") => "closed",
+            ("closed", "reopen") => "open",
+            ("handling", "take") => return Err(AppError::Conflict("该预警已在处理中".into())),
+            ("closed", _) => return Err(AppError::Conflict("该预警已关闭；如需继续跟进，请先重新打开（须写明原因）".into())),
+            (_, "reopen") => return Err(AppError::Conflict("该预警未关闭，无需重新打开".into())),
+            _ => return Err(AppError::Conflict(format!("当前状态（{}）下不能{label}", status_label(&row.status)))),
+        };
+        // Taking on an alert without a commissioner makes the taker its owner.
+        let owner = (action == "take" && row.owner.trim().is_empty()).then(|| actor.display_name.clone());
+        let now = self.now();
+        let mut tx = self.store.begin_write().await?;
+        tx.set_alert_status(id, &row.status, to, owner.as_deref(), now).await.map_err(|e| match e {
+            StoreError::Conflict => AppError::Conflict("该预警刚被他人处理，您的操作未保存；请刷新后查看最新处理记录".into()),
+            other => other.into(),
+        })?;
+        tx.alert_action(id, action, &note, &actor.login, now).await?;
+        tx.audit(self.audit_entry(
+            actor,
+            &format!("alert.{action}"),
+            "alert",
+            Some(id.to_string()),
+            "ok",
+            json!({"enterprise": row.enterprise_id, "period": row.period, "rule": row.rule, "from": row.status, "to": to, "note": note}),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(to)
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use jiuye_store::Store;
 use crate::settings::Settings;
 use crate::{
     AuditAction, BatchAction, Command, ConfigAction, DecisionAction, ExportWhat, FileFormat, FollowupAction, Format, HouseholdAction,
-    ImportWhat, LedgerAction, MonitorAction, PolicyAction, SearchAction, SmsAction, UserAction, VacancyAction,
+    ImportWhat, LedgerAction, MonitorAction, PolicyAction, ReportAction, SearchAction, SmsAction, StatsAction, UserAction, VacancyAction,
 };
 
 /// The CLI's output. A closed pipe (`jiuye … | head`) is not an error worth a panic.
@@ -89,8 +89,9 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 let (seekers, pushes) = app.generate_demo_seekers((persons / 20).max(50), seed).await?;
                 let (spells, contacts) = app.generate_demo_registrations(seed).await?;
                 let pay = app.generate_demo_payments((persons / 10).clamp(30, 400), seed).await?;
+                let mon = app.generate_demo_monitoring(seed).await?;
                 print(&format!(
-                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业、{vacancies} 个岗位、{seekers} 名求职登记人员、{pushes} 条岗位推送、{spells} 条失业登记（{contacts} 次跟踪）、{} 份补贴申请（批准 {}，已支付 {}）、{} 份免申即享待确认补贴，用时 {:.1} 秒。",
+                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业、{vacancies} 个岗位、{seekers} 名求职登记人员、{pushes} 条岗位推送、{spells} 条失业登记（{contacts} 次跟踪）、{} 份补贴申请（批准 {}，已支付 {}）、{} 份免申即享待确认补贴、{} 家监测企业的 {} 份用工月报（预警：红 {}、橙 {}、黄 {}；{} 份裁员方案），用时 {:.1} 秒。",
                     summary.villages,
                     summary.households,
                     summary.persons.inserted,
@@ -99,6 +100,12 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                     pay.approved,
                     pay.paid,
                     pay.offers,
+                    mon.monitored,
+                    mon.reports,
+                    mon.red,
+                    mon.orange,
+                    mon.yellow,
+                    mon.plans,
                     started.elapsed().as_secs_f64()
                 ));
             } else {
@@ -322,6 +329,20 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Batch { action } => return batch(&settings, action).await,
+        Command::Report { action: ReportAction::Monthly { period, out } } => {
+            let app = open(&settings, false).await?;
+            app.refresh_stats(None).await?;
+            let p = app.monthly_report(&Actor::cli(), period.as_deref().unwrap_or(""), &out).await?;
+            print(&format!("已生成 {p} 就业情况月报：{}", out.display()));
+        }
+        Command::Stats { action: StatsAction::Refresh { format } } => {
+            let app = open(&settings, false).await?;
+            let r = app.refresh_stats(Some(&Actor::cli())).await?;
+            print(&match format {
+                Format::Json => serde_json::to_string(&r)?,
+                Format::Text => format!("已刷新统计数据：{} 项，用时 {} 毫秒。", r.cells, r.millis),
+            });
+        }
         Command::Monitor { action: MonitorAction::Alerts { period, township, format } } => {
             let app = open(&settings, false).await?;
             // Missing reports of key enterprises become alerts once the window closed (the server
@@ -473,13 +494,25 @@ fn with_search(app: App, settings: &Settings) -> anyhow::Result<App> {
     Ok(app.with_search(search))
 }
 
+/// How often the server recomputes the dashboards' figures.
+const STATS_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Keeps the search index close to the database, sends due SMS and closes expired vacancies, in
 /// the background.
 /// Searches catch up themselves before answering; this only takes the work off their path.
 fn spawn_background(app: App) {
     tokio::spawn(async move {
         let mut last_expiry: Option<time::Date> = None;
+        let mut last_stats: Option<std::time::Instant> = None;
         loop {
+            // The dashboards' figures: at start, then every hour.
+            if last_stats.is_none_or(|t| t.elapsed() >= STATS_EVERY) {
+                match app.refresh_stats(None).await {
+                    Ok(r) => tracing::info!(stats.cells = r.cells, stats.millis = r.millis, "dashboard figures refreshed"),
+                    Err(e) => tracing::warn!(error = %e, "dashboard refresh failed"),
+                }
+                last_stats = Some(std::time::Instant::now());
+            }
             if let Err(e) = app.search.catch_up(&app.store).await {
                 tracing::warn!(error = %e, "search catch-up failed");
             }
@@ -506,6 +539,13 @@ fn spawn_background(app: App) {
                     Ok(n) if n > 0 => tracing::info!(alerts.missing_reports = n, "missing monthly reports"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "missing-report alerts failed"),
+                }
+                match app.remind_late_reports(today).await {
+                    Ok(r) if r.queued > 0 => {
+                        tracing::info!(sms.report_reminders = r.queued, period = %r.period, "late monthly reports reminded")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "late-report reminders failed"),
                 }
                 match app.expire_vacancies().await {
                     Ok(n) => {

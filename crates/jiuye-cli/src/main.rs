@@ -150,6 +150,16 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: MonitorAction,
     },
+    /// Statistics reports: the monthly employment report as .xlsx.
+    Report {
+        #[command(subcommand)]
+        action: ReportAction,
+    },
+    /// The dashboards' figures: recompute them now.
+    Stats {
+        #[command(subcommand)]
+        action: StatsAction,
+    },
     /// The SMS outbox.
     Sms {
         #[command(subcommand)]
@@ -228,6 +238,29 @@ pub(crate) enum MonitorAction {
         period: Option<String>,
         #[arg(long)]
         township: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ReportAction {
+    /// The monthly employment statistics report (townships, subsidies, key groups) of a month,
+    /// generated from the data after recomputing the figures.
+    Monthly {
+        /// YYYY-MM (default: last month).
+        #[arg(long)]
+        period: Option<String>,
+        /// The .xlsx file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum StatsAction {
+    /// Recompute every dashboard figure from the raw tables (the server does it every hour).
+    Refresh {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },

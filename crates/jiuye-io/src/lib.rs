@@ -14,7 +14,7 @@ use std::path::Path;
 pub use cells::column_letter;
 pub use error::{ReadError, WriteError};
 pub use sniff::sniff;
-pub use write::{OutCell, XlsxSheet, write_template, write_xlsx};
+pub use write::{OutCell, ReportSheet, XlsxSheet, write_report, write_template, write_xlsx};
 
 /// Resource limits applied while reading an uploaded file.
 ///

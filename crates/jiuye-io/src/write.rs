@@ -139,6 +139,77 @@ pub fn write_template(path: &Path, sheet: &XlsxSheet, example_rows: &[Vec<&str>]
     Ok(())
 }
 
+/// One sheet of a statistics report in the layout reports are filed upward: a title across the
+/// table, a line naming the reporting unit and period, the header row, the data rows (the last
+/// one bold when it is a total) and notes under the table. Printed on A4 landscape, fitted to the
+/// page width.
+#[derive(Debug, Clone)]
+pub struct ReportSheet {
+    pub name: String,
+    pub title: String,
+    pub subtitle: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<OutCell>>,
+    /// The last row is a total (合计) and is written bold.
+    pub total_row: bool,
+    pub notes: Vec<String>,
+}
+
+/// Writes a statistics report: one sheet per `ReportSheet`, small enough to hold in memory.
+pub fn write_report(path: &Path, sheets: &[ReportSheet]) -> Result<(), WriteError> {
+    let mut workbook = Workbook::new();
+    let title = Format::new().set_bold().set_font_size(16).set_align(rust_xlsxwriter::FormatAlign::Center);
+    let cell = Format::new().set_border(FormatBorder::Thin);
+    let header = Format::new().set_bold().set_border(FormatBorder::Thin).set_text_wrap().set_align(rust_xlsxwriter::FormatAlign::Center);
+    let total = Format::new().set_bold().set_border(FormatBorder::Thin);
+    for sheet in sheets {
+        let ws = workbook.add_worksheet();
+        ws.set_name(&sheet.name)?;
+        ws.set_landscape();
+        ws.set_paper_size(9);
+        ws.set_print_fit_to_pages(1, 0);
+        let last = column_number(sheet.headers.len().saturating_sub(1))?;
+        ws.merge_range(0, 0, 0, last, neutralise(&sheet.title).as_ref(), &title)?;
+        ws.write_string(1, 0, neutralise(&sheet.subtitle).as_ref())?;
+        ws.set_row_height(2, 36)?;
+        for (index, h) in sheet.headers.iter().enumerate() {
+            let column = column_number(index)?;
+            ws.set_column_width(column, column_width(h, false).min(16.0).max(if index == 0 { 16.0 } else { 10.0 }))?;
+            ws.write_string_with_format(2, column, neutralise(h).as_ref(), &header)?;
+        }
+        let mut row: u32 = 3;
+        let count = sheet.rows.len();
+        for (i, cells) in sheet.rows.iter().enumerate() {
+            let format = if sheet.total_row && i + 1 == count { &total } else { &cell };
+            for (index, c) in cells.iter().enumerate() {
+                let column = column_number(index)?;
+                match c {
+                    OutCell::Text(t) => {
+                        ws.write_string_with_format(row, column, neutralise(t).as_ref(), format)?;
+                    }
+                    OutCell::Int(v) if v.unsigned_abs() <= 1 << 53 => {
+                        #[expect(clippy::cast_precision_loss, reason = "|value| <= 2^53 is exact")]
+                        ws.write_number_with_format(row, column, *v as f64, format)?;
+                    }
+                    OutCell::Int(v) => {
+                        ws.write_string_with_format(row, column, v.to_string().as_str(), format)?;
+                    }
+                    OutCell::Empty => {
+                        ws.write_blank(row, column, format)?;
+                    }
+                }
+            }
+            row += 1;
+        }
+        for note in &sheet.notes {
+            row += 1;
+            ws.write_string(row, 0, neutralise(note).as_ref())?;
+        }
+    }
+    workbook.save(path)?;
+    Ok(())
+}
+
 struct Formats {
     header: Format,
     text: Format,

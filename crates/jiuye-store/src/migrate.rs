@@ -58,6 +58,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_monitoring.sql"),
         postgres: include_str!("../migrations/postgres/0009_monitoring.sql"),
     },
+    Migration {
+        name: "0010_stats",
+        sqlite: include_str!("../migrations/sqlite/0010_stats.sql"),
+        postgres: include_str!("../migrations/postgres/0010_stats.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -301,3 +301,95 @@ impl WriteTx {
         Ok(())
     }
 }
+
+// ---- Alert handling, an enterprise's alerts, and the monthly-report import (issue 7, second part).
+
+/// One entry of an alert's append-only history.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct AlertActionRecord {
+    pub id: i64,
+    pub alert_id: i64,
+    pub action: String,
+    pub note: String,
+    pub actor: String,
+    pub at: OffsetDateTime,
+}
+
+/// An enterprise as the report import finds it by credit code.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct ReportTarget {
+    pub credit_code: String,
+    pub enterprise_id: Uuid,
+    pub name: String,
+    pub township_code: String,
+    pub monitored: bool,
+    pub commissioner: String,
+}
+
+const ALERT_SELECT: &str = "SELECT a.id, a.enterprise_id, e.name, e.credit_code, e.township_code, e.industry, a.period, a.rule, a.level, \
+    a.message, a.status, a.owner, a.created_at, a.updated_at FROM alerts a JOIN enterprises e ON e.id = a.enterprise_id";
+
+impl Store {
+    /// One alert with its enterprise.
+    pub async fn alert(&self, id: i64) -> Result<Option<AlertRow>> {
+        let q = self.dialect(format!("{ALERT_SELECT} WHERE a.id = $1"));
+        Ok(on_db!(self.db, p => sqlx::query_as::<_, AlertRow>(sql(&q)).bind(id).fetch_optional(p).await)?)
+    }
+
+    /// An alert's history, oldest first.
+    pub async fn alert_actions(&self, alert_id: i64) -> Result<Vec<AlertActionRecord>> {
+        let q = self.dialect("SELECT id, alert_id, action, note, actor, at FROM alert_actions WHERE alert_id = $1 ORDER BY id".into());
+        Ok(on_db!(self.db, p => sqlx::query_as::<_, AlertActionRecord>(sql(&q)).bind(alert_id).fetch_all(p).await)?)
+    }
+
+    /// An enterprise's alerts, newest month first, red first.
+    pub async fn alerts_of(&self, enterprise_id: Uuid, limit: i64) -> Result<Vec<AlertRow>> {
+        let q = self.dialect(format!(
+            "{ALERT_SELECT} WHERE a.enterprise_id = $1 \
+             ORDER BY a.period DESC, CASE a.level WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END, a.rule LIMIT $2"
+        ));
+        Ok(on_db!(self.db, p => sqlx::query_as::<_, AlertRow>(sql(&q)).bind(enterprise_id).bind(limit).fetch_all(p).await)?)
+    }
+
+    /// The enterprises of these credit codes, with whether they are monitored.
+    pub async fn report_targets(&self, codes: &[String]) -> Result<Vec<ReportTarget>> {
+        let mut out = Vec::new();
+        for chunk in codes.chunks(500) {
+            let ph: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let q = self.dialect(format!(
+                "SELECT e.credit_code, e.id AS enterprise_id, e.name, e.township_code, \
+                 CASE WHEN m.enterprise_id IS NULL THEN FALSE ELSE TRUE END AS monitored, COALESCE(m.commissioner, '') AS commissioner \
+                 FROM enterprises e LEFT JOIN monitored_enterprises m ON m.enterprise_id = e.id WHERE e.credit_code IN ({})",
+                ph.join(",")
+            ));
+            let rows: Vec<ReportTarget> = on_db!(self.db, p => {
+                let mut query = sqlx::query_as::<_, ReportTarget>(sql(&q));
+                for c in chunk {
+                    query = query.bind(c.clone());
+                }
+                query.fetch_all(p).await
+            })?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+}
+
+impl WriteTx {
+    /// Moves an alert from `expected` to `status` (and sets its owner when given); `Conflict` when
+    /// its status is no longer `expected` (someone else acted first).
+    pub async fn set_alert_status(
+        &mut self,
+        id: i64,
+        expected: &str,
+        status: &str,
+        owner: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let q = self
+            .dialect("UPDATE alerts SET status = $1, owner = COALESCE($2, owner), updated_at = $3 WHERE id = $4 AND status = $5".into());
+        let n = on_tx!(self, c => sqlx::query(sql(&q)).bind(status).bind(owner.map(str::to_string)).bind(now).bind(id).bind(expected)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+        if n == 1 { Ok(()) } else { Err(StoreError::Conflict) }
+    }
+}

@@ -6,8 +6,8 @@ use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 
 use crate::pages::{
-    account, admin, citizen, enterprises, followup, households, import, jobs, monitoring, ops, payments, persons, policy, seekers, sms,
-    vacancies,
+    account, admin, citizen, dashboard, enterprises, followup, households, import, jobs, monitoring, ops, payments, persons, policy,
+    seekers, sms, vacancies,
 };
 use crate::{AppState, api, security};
 
@@ -115,6 +115,20 @@ pub fn router(state: AppState) -> Router {
         .route("/recipients", get(payments::recipients))
         // layoff early warning (issue 7)
         .route("/monitoring", get(monitoring::alerts))
+        .route("/monitoring/mine", get(monitoring::mine))
+        .route("/monitoring/alerts/{id}", get(monitoring::alert).post(monitoring::act))
+        .route("/monitoring/import", get(monitoring::import_form))
+        .route("/monitoring/import/template.xlsx", get(monitoring::import_template))
+        .route("/enterprises/{id}/monitoring", get(monitoring::enterprise).post(monitoring::manage))
+        .route("/enterprises/{id}/monitoring/reports", post(monitoring::submit))
+        .route("/enterprises/{id}/layoff-plans/new", get(monitoring::plan_form))
+        .route("/enterprises/{id}/layoff-plans", post(monitoring::file_plan))
+        // dashboards and the monthly statistics report (issue 7)
+        .route("/dashboard", get(dashboard::page))
+        .route("/dashboard/overview", get(dashboard::overview))
+        .route("/dashboard/refresh", post(dashboard::refresh))
+        .route("/dashboard/report", post(dashboard::report))
+        .route("/dashboard/charts/{id}/export", post(dashboard::export))
         // import
         .route("/import", get(import::form_page))
         .route("/import/jobs/{id}", get(import::job))
@@ -132,6 +146,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/static/app.css", get(ops::css))
+        .route("/static/dashboard.js", get(dashboard::script))
+        .route("/static/echarts.min.js", get(dashboard::echarts))
         // JSON API
         .route("/api/v1/persons", get(api::registry::list_persons).post(api::registry::create_person))
         .route("/api/v1/persons/{id}", get(api::registry::get_person).put(api::registry::update_person))
@@ -147,7 +163,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/openapi.json", get(api::openapi::serve))
         .layer(DefaultBodyLimit::max(1024 * 1024));
     // The upload route alone accepts large bodies.
-    let upload = Router::new().route("/import", axum::routing::post(import::upload)).layer(DefaultBodyLimit::max(upload_limit));
+    let upload = Router::new()
+        .route("/import", axum::routing::post(import::upload))
+        .route("/monitoring/import", axum::routing::post(monitoring::import_upload))
+        .layer(DefaultBodyLimit::max(upload_limit));
     pages
         .merge(upload)
         .layer(axum::middleware::from_fn(security::same_origin))

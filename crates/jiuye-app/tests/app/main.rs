@@ -11,6 +11,7 @@ mod monitoring;
 mod payments;
 mod push;
 mod scan;
+mod stats;
 mod unemployment;
 mod vacancies;
 mod zero;

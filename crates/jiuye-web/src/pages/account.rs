@@ -59,8 +59,12 @@ pub async fn login(State(s): State<AppState>, ctx: Ctx, headers: HeaderMap, Form
     let pw: String = f.password.chars().take(128).collect();
     match s.app.login(&login, &pw, ctx.ip.clone(), Some(ctx.request_id.clone())).await {
         Ok((session, user)) => {
-            let target = if user.must_change_password { urls::change_password() } else { urls::persons() };
-            let mut res = Redirect::to(target).into_response();
+            let target = if user.must_change_password {
+                urls::change_password().to_string()
+            } else {
+                home(jiuye_domain::Role::from_code(&user.role), user.enterprise_id)
+            };
+            let mut res = Redirect::to(&target).into_response();
             if let Ok(v) = session_cookie(&s, &session.token, None).parse() {
                 res.headers_mut().append(header::SET_COOKIE, v);
             }
@@ -75,6 +79,16 @@ pub async fn login(State(s): State<AppState>, ctx: Ctx, headers: HeaderMap, Form
             login_page(StatusCode::UNAUTHORIZED, login, Some(AppError::LoginFailed.to_string()))
         }
         Err(e) => PageError(e, ctx.request_id).into_response(),
+    }
+}
+
+/// Where a user lands after signing in: the person registry, or for an enterprise account (which
+/// sees no persons) its own enterprise, whose page links to its monitoring and vacancies.
+fn home(role: Option<jiuye_domain::Role>, enterprise_id: Option<uuid::Uuid>) -> String {
+    match (role, enterprise_id) {
+        (Some(jiuye_domain::Role::EnterpriseHr), Some(id)) => urls::enterprise(id),
+        (Some(jiuye_domain::Role::EnterpriseHr), None) => urls::enterprises().to_string(),
+        _ => urls::persons().to_string(),
     }
 }
 
@@ -143,7 +157,7 @@ pub async fn change_password(State(s): State<AppState>, staff: Staff, Form(f): F
     match s.app.change_password(staff.actor(), &f.current, &f.new_password).await {
         Ok(()) => {
             if staff.user.must_change_password {
-                Ok(Redirect::to(urls::persons()).into_response())
+                Ok(Redirect::to(&home(Some(staff.actor().role), staff.actor().enterprise_id)).into_response())
             } else {
                 Ok(page(Vec::new(), true, false).into_response())
             }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod citizen;
+pub mod dashboard;
 pub mod enterprises;
 pub mod followup;
 pub mod households;
@@ -123,8 +124,7 @@ pub fn age(birth: time::Date, today: time::Date) -> i32 {
 }
 
 pub fn local_time(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(jiuye_app::CST);
-    format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute())
+    jiuye_app::local_time(t)
 }
 
 pub fn sex_label(code: &str) -> &'static str {

@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod api;
+mod dashboard;
 mod followup;
 mod jobs;
 mod monitoring;
