@@ -37,7 +37,7 @@ pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
     let pages = Router::new()
         // sign-in
-        .route("/", get(|| async { axum::response::Redirect::to(crate::urls::persons()) }))
+        .route("/", get(account::root))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route("/account/password", get(account::password_form).post(account::change_password))

@@ -84,7 +84,7 @@ pub async fn login(State(s): State<AppState>, ctx: Ctx, headers: HeaderMap, Form
 
 /// Where a user lands after signing in: the person registry, or for an enterprise account (which
 /// sees no persons) its own enterprise, whose page links to its monitoring and vacancies.
-fn home(role: Option<jiuye_domain::Role>, enterprise_id: Option<uuid::Uuid>) -> String {
+pub(crate) fn home(role: Option<jiuye_domain::Role>, enterprise_id: Option<uuid::Uuid>) -> String {
     match (role, enterprise_id) {
         (Some(jiuye_domain::Role::EnterpriseHr), Some(id)) => urls::enterprise(id),
         (Some(jiuye_domain::Role::EnterpriseHr), None) => urls::enterprises().to_string(),
@@ -168,5 +168,14 @@ pub async fn change_password(State(s): State<AppState>, staff: Staff, Form(f): F
         )
             .into_response()),
         Err(e) => Err(staff.err(e)),
+    }
+}
+
+/// `GET /`: the signed-in user's home (an enterprise account has no person registry), or the
+/// registry, which sends anyone else to the login page.
+pub async fn root(crate::auth::MaybeStaff(staff): crate::auth::MaybeStaff) -> axum::response::Redirect {
+    match staff {
+        Some(s) => axum::response::Redirect::to(&home(Some(s.actor().role), s.actor().enterprise_id)),
+        None => axum::response::Redirect::to(urls::persons()),
     }
 }

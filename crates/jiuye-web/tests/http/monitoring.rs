@@ -125,6 +125,10 @@ mod writing {
         assert!(page.body.contains(&format!("href=\"/enterprises/{own}/monitoring\"")) && page.body.contains("href=\"/monitoring/mine\""));
         assert_eq!(c.get("/monitoring/mine").await.location(), format!("/enterprises/{own}/monitoring"));
         assert_eq!(staff.get("/monitoring/mine").await.location(), "/monitoring");
+        // The home link (the brand) takes each to their own start page.
+        assert_eq!(c.get("/").await.location(), format!("/enterprises/{own}"));
+        assert_eq!(staff.get("/").await.location(), "/persons");
+        assert_eq!(t.client().get("/").await.location(), "/persons");
 
         // Not monitored yet: no form. The bureau adds it from the same page.
         let url = format!("/enterprises/{own}/monitoring");
