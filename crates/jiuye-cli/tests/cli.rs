@@ -336,3 +336,44 @@ fn monitor_alerts_prints_json_and_refuses_a_bad_period() {
     let town = jiuye(dir.path(), &["--database", &url, "monitor", "alerts", "--township", "北京"]);
     assert!(!town.status.success());
 }
+
+#[test]
+fn report_monthly_writes_the_figures_a_count_over_the_raw_rows_gives() {
+    use calamine::{Reader, open_workbook_auto};
+    let dir = tempfile::tempdir().unwrap();
+    let url = db(dir.path());
+    assert!(jiuye(dir.path(), &["--database", &url, "demo", "--persons", "300", "--no-serve"]).status.success());
+    let refresh = jiuye(dir.path(), &["--database", &url, "stats", "refresh", "--format", "json"]);
+    assert!(refresh.status.success(), "{}", String::from_utf8_lossy(&refresh.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&refresh.stdout).unwrap();
+    assert!(v["cells"].as_i64().unwrap() > 0, "{v}");
+    let out = dir.path().join("月报.xlsx");
+    // Default: last month, named in the output.
+    let ok = jiuye(dir.path(), &["--database", &url, "report", "monthly", "--out", out.to_str().unwrap()]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let said = String::from_utf8_lossy(&ok.stdout).to_string();
+    let period = said.split_whitespace().nth(1).unwrap_or("").to_string();
+    let (y, m) = period.split_once('-').unwrap_or_else(|| panic!("{said}"));
+    let first = time::Date::from_calendar_date(y.parse().unwrap(), time::Month::try_from(m.parse::<u8>().unwrap()).unwrap(), 1).unwrap();
+    let last_day = first.replace_day(first.month().length(first.year())).unwrap().to_string();
+    let mut wb = open_workbook_auto(&out).unwrap();
+    let sheet = wb.worksheet_range("就业情况月报").unwrap();
+    let total = sheet.rows().find(|r| r[0].to_string() == "合计").expect("a total row");
+    let reported = total[1].to_string();
+    // The same figure counted directly: registrations open at the end of October 2026.
+    let expected: i64 = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM registrations WHERE registered_on <= ?1 AND (closed_on IS NULL OR closed_on > ?1)")
+                .bind(&last_day)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        n
+    });
+    assert!(expected > 0, "the demo has registrations open at the end of {period}");
+    assert_eq!(reported, expected.to_string());
+    let bad = jiuye(dir.path(), &["--database", &url, "report", "monthly", "--period", "2026-13", "--out", out.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("不是有效月份"), "{}", String::from_utf8_lossy(&bad.stderr));
+}
