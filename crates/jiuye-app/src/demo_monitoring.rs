@@ -532,7 +532,9 @@ impl App {
                 _ => out.yellow += 1,
             }
         }
-        out.late = self.store.monitored_without_report(&last_p, None).await?.len() as u64;
+        let end = crate::monitoring::owed_if_monitored_before(&last_p, self.monitoring.window_from_day)
+            .ok_or_else(|| crate::AppError::BadInput(last_p.clone()))?;
+        out.late = self.store.monitored_without_report(&last_p, end, None).await?.len() as u64;
         Ok(out)
     }
 }

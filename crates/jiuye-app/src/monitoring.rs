@@ -73,6 +73,16 @@ pub fn parse_period(s: &str) -> Result<(i32, time::Month), DomainError> {
     Ok((y, time::Month::try_from(m).map_err(|_| err())?))
 }
 
+/// The instant (China Standard Time, as UTC) the reporting window of month `YYYY-MM` opens (day
+/// `window_from_day` of the next month): an enterprise monitored from then on does not owe that
+/// month's report; its first report is the next month's.
+pub fn owed_if_monitored_before(s: &str, window_from_day: u8) -> Option<time::OffsetDateTime> {
+    let (y, m) = parse_period(s).ok()?;
+    let (y, m) = if m == time::Month::December { (y + 1, time::Month::January) } else { (y, m.next()) };
+    let first = Date::from_calendar_date(y, m, window_from_day.clamp(1, 28)).ok()?;
+    Some(first.midnight().assume_offset(crate::CST).to_offset(time::UtcOffset::UTC))
+}
+
 /// The month before `YYYY-MM`.
 pub fn previous_period(s: &str) -> Option<String> {
     let (y, m) = parse_period(s).ok()?;
@@ -475,7 +485,8 @@ impl App {
         let (y, m) = (today.year(), today.month());
         let (y, m) = if m == time::Month::January { (y - 1, time::Month::December) } else { (y, m.previous()) };
         let period = format!("{y}-{:02}", u8::from(m));
-        let missing = self.store.key_enterprises_without_report(&period).await?;
+        let Some(end) = owed_if_monitored_before(&period, self.monitoring.window_from_day) else { return Ok(0) };
+        let missing = self.store.key_enterprises_without_report(&period, end).await?;
         if missing.is_empty() {
             return Ok(0);
         }

@@ -139,21 +139,28 @@ impl App {
         let mut run = ReminderRun { period: period.clone(), stage, ..Default::default() };
         let (Some(stage), Some(deadline)) = (stage, deadline) else { return Ok(run) };
         // A read first: the write lock is taken only when someone is late.
-        let late = self.store.monitored_without_report(&period, None).await?;
+        let Some(end) = crate::monitoring::owed_if_monitored_before(&period, self.monitoring.window_from_day) else { return Ok(run) };
+        let late = self.store.monitored_without_report(&period, end, None).await?;
         if late.is_empty() {
             return Ok(run);
+        }
+        // Phones and opt-outs are read before the write transaction: a read through the pool
+        // inside it could wait for a connection the transaction holds.
+        let mut targets = Vec::with_capacity(late.len());
+        for e in &late {
+            targets.push((e, self.reminder_phone(e).await?));
         }
         let text = reminder_text(&period, stage, deadline);
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
         let sent: HashSet<String> = tx.report_reminder_purposes(&period).await?.into_iter().collect();
-        for e in &late {
+        for (e, phone) in targets {
             let key = purpose(&period, stage, e.enterprise_id);
             if sent.contains(&key) {
                 run.already += 1;
                 continue;
             }
-            let Some(phone) = self.reminder_phone(e).await? else {
+            let Some(phone) = phone else {
                 run.skipped += 1;
                 continue;
             };
@@ -226,7 +233,9 @@ impl App {
             (_, Some(t)) => Some(jiuye_domain::division::parse_township(t).map_err(|e| AppError::Validation(vec![e]))?.to_string()),
             (_, None) => None,
         };
-        let late = self.store.monitored_without_report(&period, township.as_deref()).await?;
+        let end = crate::monitoring::owed_if_monitored_before(&period, self.monitoring.window_from_day)
+            .ok_or_else(|| AppError::BadInput("报表月份无效".into()))?;
+        let late = self.store.monitored_without_report(&period, end, township.as_deref()).await?;
         let reminders = if late.is_empty() { Vec::new() } else { self.store.report_reminders(&period).await? };
         let prefix = reminder_prefix(&period);
         let enterprises = late

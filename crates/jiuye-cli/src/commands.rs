@@ -343,6 +343,26 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 Format::Text => format!("已刷新统计数据：{} 项，用时 {} 毫秒。", r.cells, r.millis),
             });
         }
+        Command::Monitor { action: MonitorAction::Late { period, township, format } } => {
+            let app = open(&settings, false).await?;
+            let l = app.late_reports(&Actor::cli(), period.as_deref(), township.as_deref()).await?;
+            match format {
+                Format::Json => print(&serde_json::to_string_pretty(&l)?),
+                Format::Text => {
+                    for e in &l.enterprises {
+                        print(&format!(
+                            "{}\t{}\t{}\t{}\t提醒 {} 次",
+                            e.enterprise,
+                            e.township,
+                            if e.is_key { "重点企业" } else { "" },
+                            e.commissioner,
+                            e.reminders.len()
+                        ));
+                    }
+                    print(&format!("{} 月报：{} 家未报送，截止日期 {}。", l.period, l.enterprises.len(), l.deadline));
+                }
+            }
+        }
         Command::Monitor { action: MonitorAction::Alerts { period, township, format } } => {
             let app = open(&settings, false).await?;
             // Missing reports of key enterprises become alerts once the window closed (the server

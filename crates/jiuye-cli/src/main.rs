@@ -241,6 +241,16 @@ pub(crate) enum MonitorAction {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Monitored enterprises without a month's report, with the SMS reminders sent to each.
+    Late {
+        /// YYYY-MM (default: last month).
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long)]
+        township: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Subcommand)]

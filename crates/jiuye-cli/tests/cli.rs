@@ -330,6 +330,13 @@ fn monitor_alerts_prints_json_and_refuses_a_bad_period() {
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
     assert!(v.as_array().unwrap().is_empty(), "no monitored enterprise yet: {v}");
+    let late = jiuye(dir.path(), &["--database", &url, "monitor", "late", "--period", "2020-04", "--format", "json"]);
+    assert!(late.status.success(), "{}", String::from_utf8_lossy(&late.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&late.stdout).unwrap();
+    assert_eq!(
+        (v["period"].as_str(), v["deadline"].as_str(), v["enterprises"].as_array().map(Vec::len)),
+        (Some("2020-04"), Some("2020-05-24"), Some(0))
+    );
     let bad = jiuye(dir.path(), &["--database", &url, "monitor", "alerts", "--period", "2020-13"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("不是有效月份"), "{}", String::from_utf8_lossy(&bad.stderr));
@@ -358,7 +365,7 @@ fn report_monthly_writes_the_figures_a_count_over_the_raw_rows_gives() {
     let last_day = first.replace_day(first.month().length(first.year())).unwrap().to_string();
     let mut wb = open_workbook_auto(&out).unwrap();
     let sheet = wb.worksheet_range("就业情况月报").unwrap();
-    let total = sheet.rows().find(|r| r[0].to_string() == "合计").expect("a total row");
+    let total = sheet.rows().find(|r| matches!(&r[0], calamine::Data::String(s) if s == "合计")).expect("a total row");
     let reported = total[1].to_string();
     // The same figure counted directly: registrations open at the end of October 2026.
     let expected: i64 = tokio::runtime::Runtime::new().unwrap().block_on(async {

@@ -142,16 +142,20 @@ impl Store {
         )
     }
 
-    /// Key enterprises with no report for a period.
-    pub async fn key_enterprises_without_report(&self, period: &str) -> Result<Vec<MonitoredRecord>> {
+    /// Key enterprises with no report for a period that owe it: monitored before `owed_before`
+    /// (the opening of the month's reporting window), or already reporting earlier months.
+    pub async fn key_enterprises_without_report(&self, period: &str, owed_before: OffsetDateTime) -> Result<Vec<MonitoredRecord>> {
         let q = self.dialect(
             "SELECT m.enterprise_id, e.name, e.credit_code, e.township_code, e.industry, m.is_key, m.commissioner, m.reason \
              FROM monitored_enterprises m JOIN enterprises e ON e.id = m.enterprise_id \
              WHERE m.is_key AND NOT EXISTS (SELECT 1 FROM monthly_reports r WHERE r.enterprise_id = m.enterprise_id AND r.period = $1) \
+             AND (m.added_at < $2 OR EXISTS (SELECT 1 FROM monthly_reports r WHERE r.enterprise_id = m.enterprise_id AND r.period < $1)) \
              ORDER BY e.name"
                 .into(),
         );
-        Ok(on_db!(self.db, p => sqlx::query_as::<_, MonitoredRecord>(sql(&q)).bind(period).fetch_all(p).await)?)
+        Ok(
+            on_db!(self.db, p => sqlx::query_as::<_, MonitoredRecord>(sql(&q)).bind(period).bind(crate::db_time(owed_before)).fetch_all(p).await)?,
+        )
     }
 }
 

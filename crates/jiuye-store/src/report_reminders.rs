@@ -47,19 +47,26 @@ pub struct ReminderRecord {
 
 impl Store {
     /// Monitored enterprises (in a township when given) with no report for `period`, by name.
-    pub async fn monitored_without_report(&self, period: &str, township: Option<&str>) -> Result<Vec<LateEnterprise>> {
+    /// Only those that owe it: monitored before `owed_before` (the opening of the month's reporting
+    /// window), or already reporting earlier months.
+    pub async fn monitored_without_report(
+        &self,
+        period: &str,
+        owed_before: OffsetDateTime,
+        township: Option<&str>,
+    ) -> Result<Vec<LateEnterprise>> {
         let q = self.dialect(
             "SELECT m.enterprise_id, e.name, e.credit_code, e.township_code, e.industry, m.is_key, m.commissioner, e.status, \
              e.contact_phone_enc, e.contact_phone_masked, e.key_version \
              FROM monitored_enterprises m JOIN enterprises e ON e.id = m.enterprise_id \
              WHERE ($2 IS NULL OR e.township_code = $2) \
              AND NOT EXISTS (SELECT 1 FROM monthly_reports r WHERE r.enterprise_id = m.enterprise_id AND r.period = $1) \
+             AND (m.added_at < $3 OR EXISTS (SELECT 1 FROM monthly_reports r WHERE r.enterprise_id = m.enterprise_id AND r.period < $1)) \
              ORDER BY m.is_key DESC, e.name, m.enterprise_id"
                 .into(),
         );
-        Ok(
-            on_db!(self.db, p => sqlx::query_as::<_, LateEnterprise>(sql(&q)).bind(period).bind(township.map(str::to_string)).fetch_all(p).await)?,
-        )
+        Ok(on_db!(self.db, p => sqlx::query_as::<_, LateEnterprise>(sql(&q)).bind(period).bind(township.map(str::to_string))
+            .bind(crate::db_time(owed_before)).fetch_all(p).await)?)
     }
 
     /// The report reminders queued for `period` (any status), oldest first.

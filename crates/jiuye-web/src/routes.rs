@@ -116,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         // layoff early warning (issue 7)
         .route("/monitoring", get(monitoring::alerts))
         .route("/monitoring/mine", get(monitoring::mine))
+        .route("/monitoring/late", get(monitoring::late))
         .route("/monitoring/alerts/{id}", get(monitoring::alert).post(monitoring::act))
         .route("/monitoring/import", get(monitoring::import_form))
         .route("/monitoring/import/template.xlsx", get(monitoring::import_template))

@@ -738,6 +738,19 @@ mod demo_and_reminders {
             assert_eq!(late.enterprises.len(), 1);
             assert_eq!(late.enterprises[0].reminders.len(), 2);
 
+            // A key enterprise taken into monitoring after April never owed April's report: no
+            // reminder, not on the late list, no missing-report alert.
+            let newcomer = enterprise(&app, "南和区新源纺织有限公司", &code(45), "90").await;
+            app.monitor_enterprise(&staff(), newcomer, true, "李专员", "新纳入的重点企业").await.unwrap();
+            clock.set(datetime!(2020-05-26 01:00:00 UTC));
+            let r = app.remind_late_reports(date!(2020 - 05 - 26)).await.unwrap();
+            assert_eq!((r.queued, r.already), (0, 1), "{r:?}");
+            assert_eq!(app.late_reports(&staff(), Some("2020-04"), None).await.unwrap().enterprises.len(), 1);
+            app.refresh_missing_report_alerts(date!(2020 - 05 - 26)).await.unwrap();
+            let april = app.monitor_alerts(&staff(), Some("2020-04"), None).await.unwrap();
+            assert!(april.iter().any(|a| a.enterprise_id == glass && a.rule == "missing_report"));
+            assert!(!april.iter().any(|a| a.enterprise_id == newcomer), "{april:?}");
+
             // Each run that queued something is audited as the system.
             let q = AuditQuery { action: Some("monitor.report_reminders".into()), limit: 10, ..Default::default() };
             let runs = app.store.list_audit(&q).await.unwrap();

@@ -762,3 +762,60 @@ pub async fn import_upload(State(s): State<AppState>, staff: Staff, mut mp: Mult
         Err(e) => Err(staff.err(e)),
     }
 }
+
+/// One late enterprise as the late list shows it.
+pub struct LateRow {
+    pub enterprise_id: Uuid,
+    pub enterprise: String,
+    pub township: &'static str,
+    pub is_key: bool,
+    pub commissioner: String,
+    pub phone: String,
+    pub reminders: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "monitoring_late.html")]
+struct LatePage {
+    nav: Option<Nav>,
+    period: String,
+    townships: Vec<Opt>,
+    choose_township: bool,
+    deadline: String,
+    overdue: bool,
+    rows: Vec<LateRow>,
+}
+
+/// `GET /monitoring/late`: monitored enterprises without a month's report (default: last month),
+/// with the SMS reminders sent to each.
+pub async fn late(State(s): State<AppState>, staff: Staff, Query(p): Query<Params>) -> Result<Response, PageError> {
+    let l = s.app.late_reports(staff.actor(), Some(&p.period), Some(&p.township)).await.map_err(|e| staff.err(e))?;
+    let stage = |s: &str| if s == "due" { "截止前提醒" } else { "逾期催报" };
+    let rows = l
+        .enterprises
+        .into_iter()
+        .map(|e| LateRow {
+            enterprise_id: e.enterprise_id,
+            township: e.township,
+            is_key: e.is_key,
+            commissioner: e.commissioner,
+            phone: e.contact_phone.unwrap_or_else(|| "无手机号，不能短信提醒".into()),
+            reminders: if e.reminders.is_empty() {
+                "未提醒".into()
+            } else {
+                e.reminders.iter().map(|r| format!("{} {}", local_time(r.queued_at), stage(&r.stage))).collect::<Vec<_>>().join("；")
+            },
+            enterprise: e.enterprise,
+        })
+        .collect();
+    Ok(LatePage {
+        nav: Nav::of(&staff),
+        townships: township_opts(&p.township),
+        choose_township: staff.actor().role != jiuye_domain::Role::TownshipClerk,
+        deadline: l.deadline.to_string(),
+        overdue: l.overdue,
+        period: l.period,
+        rows,
+    }
+    .into_response())
+}

@@ -480,3 +480,34 @@ mod writing {
         assert_eq!(upload(&mut leader, "九月.csv", csv.as_bytes(), false).await.status, StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn the_late_list_shows_who_has_not_reported_and_the_reminders_sent() {
+    let t = TestApp::new().await;
+    let mut staff = t.logged_in("staff", Role::BureauStaff, None).await;
+    let r = staff
+        .api(
+            "POST",
+            "/api/v1/enterprises",
+            Some(serde_json::json!({"name": "南和区晶华玻璃制品有限公司", "credit_code": "91110108MA0000015T", "township": "贾宋镇", "industry": "制造业", "staff": "200", "insured": "180", "contact_name": "王经理", "contact_phone": "13812345678"})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id: uuid::Uuid = r.json()["id"].as_str().unwrap().parse().unwrap();
+    let actor = jiuye_app::Actor { role: Role::BureauStaff, login: "staff".into(), ..jiuye_app::Actor::cli() };
+    t.clock.set(time::macros::datetime!(2026-11-10 02:00:00 UTC));
+    t.app.monitor_enterprise(&actor, id, true, "李专员", "转型中的玻璃企业").await.unwrap();
+    t.clock.set(time::macros::datetime!(2026-11-27 02:00:00 UTC));
+    let page = staff.get("/monitoring/late?period=2026-10").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("共 1 家未报送") && page.body.contains("未提醒") && page.body.contains("已过截止日期"), "{}", page.body);
+    assert!(page.body.contains("138****5678") && !page.body.contains("13812345678"), "the phone is masked");
+    // The server's daily run sends the overdue reminder; the list says so.
+    let run = t.app.remind_late_reports(time::macros::date!(2026 - 11 - 27)).await.unwrap();
+    assert_eq!(run.queued, 1);
+    let page = staff.get("/monitoring/late?period=2026-10").await;
+    assert!(page.body.contains("逾期催报"), "{}", page.body);
+    let mut clerk = t.logged_in("clerk", Role::TownshipClerk, Some("130527100")).await;
+    assert!(clerk.get("/monitoring/late?period=2026-10").await.body.contains("共 0 家未报送"), "a clerk of 和阳镇 sees nothing of 贾宋镇");
+}
