@@ -627,7 +627,8 @@ fn kind_code(kind: ImportKind) -> &'static str {
     }
 }
 
-fn file_sha256(path: &Path) -> std::io::Result<String> {
+/// The SHA-256 of a file, hex: what an import's audit entry records of the file.
+pub(crate) fn file_sha256(path: &Path) -> std::io::Result<String> {
     use std::io::Read;
     let mut f = std::fs::File::open(path)?;
     let mut h = Sha256::new();

@@ -25,7 +25,6 @@ use jiuye_domain::{CreditCode, Role};
 use jiuye_io::{RawCell, RawRow, RowSink, SinkStop};
 use jiuye_store::monitoring::{NewReport, ReportTarget};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use crate::import::{ImportOptions, RowError, excel_serial_date};
 use crate::monitoring::{ReportInput, channel_label, check_report, figures_of, previous_period, raise_findings};
@@ -253,7 +252,7 @@ impl App {
         if !can_import_reports(actor.role) {
             return Err(AppError::Forbidden("用工监测报表由区人社局或乡镇窗口导入"));
         }
-        let digest = file_sha256(path).map_err(|e| AppError::BadInput(format!("无法读取文件：{e}")))?;
+        let digest = crate::import::file_sha256(path).map_err(|e| AppError::BadInput(format!("无法读取文件：{e}")))?;
         let mut limits = opts.limits.clone();
         limits.max_rows = limits.max_rows.min(MAX_REPORT_ROWS);
         let (p, name) = (path.to_path_buf(), original_name.to_string());
@@ -531,21 +530,6 @@ fn map_headers(headers: &[String], report: &mut ReportImport) -> AppResult<HashM
         )));
     }
     Ok(index)
-}
-
-fn file_sha256(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(buf.get(..n).unwrap_or_default());
-    }
-    Ok(hex::encode(h.finalize()))
 }
 
 #[cfg(test)]

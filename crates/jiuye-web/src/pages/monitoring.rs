@@ -112,13 +112,7 @@ fn report_fields(input: &ReportInput, errors: &[(String, String)]) -> Vec<FieldV
 
 pub struct ReportRow {
     pub period: String,
-    pub headcount_start: i64,
-    pub new_hires: i64,
-    pub separations: i64,
-    pub layoffs: i64,
-    pub headcount_end: i64,
-    pub insured: i64,
-    pub vacancies: i64,
+    pub f: jiuye_domain::monitoring::Figures,
     pub status: &'static str,
     pub difficulties: String,
     pub channel: &'static str,
@@ -314,13 +308,7 @@ async fn enterprise_page(s: &AppState, staff: &Staff, id: Uuid, st: PageState) -
             .iter()
             .map(|r| ReportRow {
                 period: r.period.clone(),
-                headcount_start: r.headcount_start,
-                new_hires: r.new_hires,
-                separations: r.separations,
-                layoffs: r.layoffs,
-                headcount_end: r.headcount_end,
-                insured: r.insured,
-                vacancies: r.vacancies,
+                f: jiuye_app::monitoring::figures_of(r),
                 status: production_label(&r.production_status),
                 difficulties: r.difficulties.clone(),
                 channel: channel_label(&r.channel),
