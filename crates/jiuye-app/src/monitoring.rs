@@ -529,7 +529,8 @@ impl App {
             None => None,
         };
         let township = match (actor.role, township.map(str::trim).filter(|t| !t.is_empty())) {
-            (Role::TownshipClerk, _) => actor.township.clone(),
+            // A clerk without a township sees nothing, never the district.
+            (Role::TownshipClerk, _) => Some(actor.township.clone().unwrap_or_default()),
             (_, Some(t)) => Some(jiuye_domain::division::parse_township(t).map_err(|e| AppError::Validation(vec![e]))?.to_string()),
             (_, None) => None,
         };
@@ -841,7 +842,9 @@ impl App {
             "alert",
             Some(id.to_string()),
             "ok",
-            json!({"enterprise": row.enterprise_id, "period": row.period, "rule": row.rule, "from": row.status, "to": to, "note": note}),
+            // The note stays in the alert's history only: free text may name people or phones,
+            // which the audit log never holds in clear (R25).
+            json!({"enterprise": row.enterprise_id, "period": row.period, "rule": row.rule, "from": row.status, "to": to, "note_chars": note.chars().count()}),
         ))
         .await?;
         tx.commit().await?;

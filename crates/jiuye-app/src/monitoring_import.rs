@@ -274,6 +274,7 @@ impl App {
         let today = self.clock.today();
         let mut candidates = Vec::with_capacity(table.rows.len());
         let (mut errors, mut truncated) = (Vec::new(), false);
+        let mut out_of_scope: u64 = 0;
         for row in &table.rows {
             let n = row.row;
             let mut bad = false;
@@ -382,26 +383,23 @@ impl App {
         let mut seen: HashMap<(String, String), u32> = HashMap::new();
         let mut good: Vec<(Candidate, &ReportTarget)> = Vec::with_capacity(candidates.len());
         for c in candidates {
-            let Some(t) = targets.get(&c.credit_code) else {
-                push(&mut errors, &mut truncated, c.row, "统一社会信用代码", "该代码未在企业名册中登记，请先登记企业");
+            // A clerk is told the same for an enterprise of another township as for an unregistered
+            // one: the import must not tell which township an enterprise belongs to.
+            let target = targets.get(&c.credit_code);
+            let outside = matches!((&scope, target), (Some(mine), Some(t)) if *mine != t.township_code);
+            let Some(t) = target.filter(|_| !outside) else {
+                out_of_scope += u64::from(outside);
+                let message = match &scope {
+                    Some(mine) => format!(
+                        "该代码未在本乡镇（{}）企业名册中登记：只能导入本乡镇企业的报表",
+                        jiuye_domain::division::township_name(mine).unwrap_or("本乡镇")
+                    ),
+                    None => "该代码未在企业名册中登记，请先登记企业".to_string(),
+                };
+                push(&mut errors, &mut truncated, c.row, "统一社会信用代码", message);
                 report.rejected += 1;
                 continue;
             };
-            if let Some(mine) = &scope
-                && *mine != t.township_code
-            {
-                let theirs = jiuye_domain::division::township_name(&t.township_code).unwrap_or("其他乡镇");
-                let own = jiuye_domain::division::township_name(mine).unwrap_or("本乡镇");
-                push(
-                    &mut errors,
-                    &mut truncated,
-                    c.row,
-                    "统一社会信用代码",
-                    format!("该企业属于{theirs}，只能导入本乡镇（{own}）企业的报表"),
-                );
-                report.rejected += 1;
-                continue;
-            }
             if !t.monitored {
                 push(&mut errors, &mut truncated, c.row, "统一社会信用代码", format!("{}未纳入用工监测，请先由区人社局纳入监测", t.name));
                 report.rejected += 1;
@@ -479,7 +477,7 @@ impl App {
         let detail = |r: &ReportImport, committed: bool| {
             json!({"file": original_name, "sha256": digest, "rows": r.rows, "stored": if committed { r.stored } else { 0 },
                    "rejected": r.rejected, "conflicts": r.conflicts, "alerts": if committed { r.alerts.len() } else { 0 },
-                   "all_or_nothing": r.all_or_nothing})
+                   "all_or_nothing": r.all_or_nothing, "out_of_scope": out_of_scope})
         };
         if opts.all_or_nothing && report.rejected + report.conflicts > 0 {
             drop(tx);

@@ -26,6 +26,55 @@ pub const MAX_MONTHS: usize = 60;
 /// How far back a registration spell is counted month by month.
 const SPELL_HORIZON_MONTHS: i32 = 120;
 
+/// Shown instead of a count of 1–4 people of a sensitive key group (disability, poverty, minimum
+/// living allowance): "<5" (SECURITY R24, small-cell suppression).
+pub const SMALL: i64 = -1;
+/// Shown instead of a count hidden so that a suppressed one cannot be worked out from the total
+/// and the other townships: "—".
+pub const HIDDEN: i64 = -2;
+
+/// Suppresses the small counts of one column (the townships of a sensitive key group): 1–4
+/// become `SMALL`; when that leaves a single one, the smallest other positive count is `HIDDEN`
+/// too, so the district total does not give it away.
+pub fn suppress_column(values: &mut [i64]) {
+    let mut small = 0;
+    for v in values.iter_mut() {
+        if (1..5).contains(v) {
+            *v = SMALL;
+            small += 1;
+        }
+    }
+    if small == 1
+        && let Some(v) = values.iter_mut().filter(|v| **v > 0).min_by_key(|v| **v)
+    {
+        *v = HIDDEN;
+    }
+}
+
+/// Key-group counts per township (in `TOWNSHIPS` order) and for the district, per tag, with the
+/// sensitive groups suppressed; `now` holds the current-state cells of every township.
+pub fn key_group_grid(now: &[StatCell]) -> Vec<(Tag, Vec<i64>, i64)> {
+    Tag::ALL
+        .iter()
+        .map(|tag| {
+            let mut values: Vec<i64> = TOWNSHIPS
+                .iter()
+                .map(|(code, _)| {
+                    now.iter().filter(|c| c.metric == "key_group" && c.township_code == *code && c.dim == tag.code()).map(|c| c.value).sum()
+                })
+                .collect();
+            let mut total: i64 = values.iter().sum();
+            if tag.is_sensitive() {
+                suppress_column(&mut values);
+                if (1..5).contains(&total) {
+                    total = SMALL;
+                }
+            }
+            (*tag, values, total)
+        })
+        .collect()
+}
+
 /// How a series' integers read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -41,6 +90,8 @@ pub enum Unit {
 impl Unit {
     pub fn format(self, v: i64) -> String {
         match self {
+            Unit::Count if v == SMALL => "<5".to_string(),
+            Unit::Count if v == HIDDEN => "—".to_string(),
             Unit::Count => v.to_string(),
             Unit::Fen => fen_to_yuan(v),
             Unit::Permille => format!("{}.{}%", v / 10, (v % 10).abs()),
@@ -117,7 +168,7 @@ pub struct Headline {
     pub alerts_yellow: i64,
     pub headcount: i64,
     /// The month the monitoring figures (headcount, alerts) are of: the last month of the range
-    /// with reports or alerts (this month's reports are due only next month).
+    /// before this one with reports (this month's reports are due only next month).
     pub monitor_period: String,
     pub committed_fen: i64,
     pub paid_fen: i64,
@@ -371,8 +422,18 @@ impl App {
         let months = months(&from, &to);
         let by_township = Cells::new(raw.clone(), true);
         let cells = Cells::new(raw, false);
-        let charts = build_charts(self, &cells, &by_township, &months, township.is_none());
-        let headline = headline(&cells, &months, &to);
+        let grid = key_group_grid(&self.store.stat_cells("now", "now", None).await?);
+        let column = township.as_deref().map(|t| TOWNSHIPS.iter().position(|(c, _)| *c == t));
+        let key_groups: Vec<i64> = grid
+            .iter()
+            .map(|(_, values, total)| match column {
+                None => *total,
+                Some(Some(i)) => values.get(i).copied().unwrap_or(0),
+                Some(None) => 0,
+            })
+            .collect();
+        let charts = build_charts(self, &cells, &by_township, &months, township.is_none(), &key_groups);
+        let headline = headline(&cells, &months, &to, &month_key(self.clock.today()));
         Ok(Dashboard {
             township_name: township.as_deref().and_then(township_name).unwrap_or("全区"),
             from,
@@ -397,7 +458,7 @@ impl App {
             for (s, unit) in c.series.iter().zip(&units) {
                 let v = s.values.get(i).copied().unwrap_or(0);
                 row.push(match unit {
-                    Unit::Count => OutCell::Int(v),
+                    Unit::Count if v >= 0 => OutCell::Int(v),
                     _ => OutCell::Text(unit.format(v)),
                 });
             }
@@ -589,27 +650,20 @@ impl App {
             total_row: true,
             notes: vec!["注：批准入账为当月台账记录（已扣除撤销和追回）；支付以银行回单为准（措施（二十））。".into(), source.clone()],
         };
-        let now_cells = self.store.stat_cells("now", "now", own.as_deref()).await?;
+        let grid = key_group_grid(&self.store.stat_cells("now", "now", None).await?);
+        let cell = |v: i64| if v < 0 { OutCell::Text(Unit::Count.format(v)) } else { OutCell::Int(v) };
         let mut key_rows = Vec::new();
-        let mut totals = vec![0i64; Tag::ALL.len()];
-        for (code, name) in TOWNSHIPS.iter().filter(|(c, _)| own.as_deref().is_none_or(|o| o == *c)) {
-            let mut r = vec![OutCell::Text((*name).to_string())];
-            for (i, tag) in Tag::ALL.iter().enumerate() {
-                let v: i64 = now_cells
-                    .iter()
-                    .filter(|c| c.metric == "key_group" && c.township_code == *code && c.dim == tag.code())
-                    .map(|c| c.value)
-                    .sum();
-                if let Some(t) = totals.get_mut(i) {
-                    *t += v;
-                }
-                r.push(OutCell::Int(v));
+        for (i, (code, name)) in TOWNSHIPS.iter().enumerate() {
+            if own.as_deref().is_some_and(|o| o != *code) {
+                continue;
             }
+            let mut r = vec![OutCell::Text((*name).to_string())];
+            r.extend(grid.iter().map(|(_, values, _)| cell(values.get(i).copied().unwrap_or(0))));
             key_rows.push(r);
         }
         if own.is_none() {
             let mut r = vec![OutCell::Text("合计".into())];
-            r.extend(totals.iter().map(|v| OutCell::Int(*v)));
+            r.extend(grid.iter().map(|(_, _, total)| cell(*total)));
             key_rows.push(r);
         }
         let mut key_headers = vec!["乡镇(街道)".to_string()];
@@ -621,7 +675,10 @@ impl App {
             headers: key_headers,
             rows: key_rows,
             total_row: own.is_none(),
-            notes: vec!["注：同一人属于多个类别的，在各类别分别计数；为登记在册的当前状态。".into(), source],
+            notes: vec![
+                "注：同一人属于多个类别的，在各类别分别计数；为登记在册的当前状态。残疾人、低保、建档立卡贫困户不足5人的显示为“<5”，为防止由合计推算，另一乡镇相应数字显示为“—”。".into(),
+                source,
+            ],
         };
         jiuye_io::write_report(path, &[main, subsidies, key_groups]).map_err(|e| AppError::Internal(e.to_string()))?;
         let mut tx = self.store.begin_write().await?;
@@ -631,9 +688,12 @@ impl App {
     }
 }
 
-fn headline(cells: &Cells, months: &[String], to: &str) -> Headline {
+fn headline(cells: &Cells, months: &[String], to: &str, this_month: &str) -> Headline {
     let active = cells.total("unemployed_active", to);
-    let monitored = months.iter().rev().find(|m| cells.total("reports", m) > 0 || cells.total("alerts", m) > 0).map_or(to, String::as_str);
+    // A month's reports are due in the next month: the monitoring figures are of the last month
+    // before this one that has reports (a closure reported today, or an early report, does not
+    // make this month the one shown).
+    let monitored = months.iter().rev().find(|m| m.as_str() < this_month && cells.total("reports", m) > 0).map_or(to, String::as_str);
     Headline {
         period: to.to_string(),
         unemployed: cells.total("unemployed_end", to),
@@ -652,7 +712,7 @@ fn headline(cells: &Cells, months: &[String], to: &str) -> Headline {
     }
 }
 
-fn build_charts(app: &App, cells: &Cells, by_township: &Cells, months: &[String], district: bool) -> Vec<Chart> {
+fn build_charts(app: &App, cells: &Cells, by_township: &Cells, months: &[String], district: bool, key_groups: &[i64]) -> Vec<Chart> {
     let mut charts = Vec::new();
 
     // 1. Registered unemployed at each month's end, stacked by township for the district.
@@ -714,7 +774,7 @@ fn build_charts(app: &App, cells: &Cells, by_township: &Cells, months: &[String]
         basis: "措施（七）至（十九）：重点群体就业",
         x_label: "人员类别",
         x: Tag::ALL.iter().map(|t| t.label().to_string()).collect(),
-        series: vec![series("人数", "bar", Unit::Count, Tag::ALL.iter().map(|t| cells.get("key_group", "now", t.code())).collect())],
+        series: vec![series("人数", "bar", Unit::Count, key_groups.to_vec())],
     });
 
     // 5. Open posts against job seekers by occupation major group (current).
@@ -804,6 +864,20 @@ mod tests {
         assert!(range("2020-05", "2020-04", today).is_err());
         assert!(range("2015-01", "2020-04", today).is_err(), "more than 60 months");
         assert!(range("2020-13", "", today).is_err());
+    }
+
+    #[test]
+    fn small_sensitive_counts_are_suppressed_so_that_the_total_does_not_give_them_away() {
+        let mut one = vec![0, 3, 12, 40, 7];
+        suppress_column(&mut one);
+        assert_eq!(one, vec![0, SMALL, 12, 40, HIDDEN], "a single small count takes the smallest other one with it");
+        let mut two = vec![2, 4, 12, 0];
+        suppress_column(&mut two);
+        assert_eq!(two, vec![SMALL, SMALL, 12, 0]);
+        let mut none = vec![0, 5, 9];
+        suppress_column(&mut none);
+        assert_eq!(none, vec![0, 5, 9]);
+        assert_eq!((Unit::Count.format(SMALL), Unit::Count.format(HIDDEN)), ("<5".to_string(), "—".to_string()));
     }
 
     #[test]

@@ -655,7 +655,9 @@ impl App {
         let now = self.now();
         let since = month_start(as_of).midnight().assume_offset(crate::CST);
         let (mut queued, mut skipped, mut already) = (0, 0, 0);
-        let mut tx = self.store.begin_write().await?;
+        // Phones and opt-outs are read before the write transaction: a read through the pool
+        // inside it could wait for a connection the transaction holds.
+        let mut targets = Vec::with_capacity(due.len());
         for d in &due {
             let Some(sec) = self.store.person_secrets(&actor.scope(), d.person_id).await? else { continue };
             let Some(enc) = sec.phone_enc else {
@@ -672,6 +674,10 @@ impl App {
                 skipped += 1;
                 continue;
             }
+            targets.push((d, phone, bidx));
+        }
+        let mut tx = self.store.begin_write().await?;
+        for (d, phone, bidx) in targets {
             if tx.reminders_since(&bidx, since).await? > 0 {
                 already += 1;
                 continue;

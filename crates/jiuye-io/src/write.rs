@@ -265,10 +265,23 @@ fn write_text(
 
 /// Prefixes `'` to text a spreadsheet could take for a formula (OWASP).
 pub(crate) fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    // A plain number ("-500.00", "-12.5%") is not a formula: a spreadsheet cannot run it, and a
+    // quote before it would show in the cell.
+    if is_plain_number(text) {
+        return text.into();
+    }
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\0') => format!("'{text}").into(),
         _ => text.into(),
     }
+}
+
+/// `-?digits(.digits)?%?`
+fn is_plain_number(text: &str) -> bool {
+    let t = text.strip_prefix('-').unwrap_or(text);
+    let t = t.strip_suffix('%').unwrap_or(t);
+    let (int, frac) = t.split_once('.').unwrap_or((t, "0"));
+    !int.is_empty() && !frac.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn column_number(index: usize) -> Result<u16, WriteError> {
@@ -303,11 +316,14 @@ mod tests {
 
     #[test]
     fn formula_starters_are_prefixed_with_a_quote() {
-        for s in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\0x"] {
+        for s in ["=1+1", "+1", "-1+1", "-A1", "@SUM(A1)", "\tx", "\rx", "\0x"] {
             assert_eq!(neutralise(s), format!("'{s}"), "{s:?}");
         }
-        for s in ["张三", "1", "", " =1", "＝1"] {
+        for s in ["张三", "1", "", " =1", "＝1", "-500.00", "-12.5%", "-3"] {
             assert_eq!(neutralise(s), s, "{s:?}");
+        }
+        for s in ["-1+1", "-500.00.1", "-", "-.5", "-5.", "-1e3", "-2,3"] {
+            assert_eq!(neutralise(s), format!("'{s}"), "{s:?}");
         }
     }
 

@@ -10,6 +10,8 @@
   var levelColours = { "红色预警": "#dc2626", "橙色预警": "#f97316", "黄色预警": "#eab308" };
 
   function scale(unit, v) {
+    // Negative counts are suppressed small cells ("<5", "—"): not drawn, named in the tooltip.
+    if (unit === "count" && v < 0) { return null; }
     if (unit === "fen") { return v / 100; }
     if (unit === "permille") { return v / 10; }
     return v;
@@ -59,7 +61,8 @@
     option.tooltip.formatter = function (params) {
       var lines = [params[0].axisValueLabel];
       params.forEach(function (p) {
-        lines.push(p.seriesName + "：" + p.value + suffix(units[p.seriesName]));
+        var shown = (p.value === null || p.value === undefined) ? "<5（不公开）" : p.value + suffix(units[p.seriesName]);
+        lines.push(p.seriesName + "：" + shown);
       });
       return lines.join("\n");
     };

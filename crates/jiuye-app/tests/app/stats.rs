@@ -91,6 +91,19 @@ async fn dashboard_figures_follow_spells_across_month_ends_and_the_township_scop
         app.submit_report(&staff(), brewery, &report("2020-03", 320, 2, 4, 0, 300)).await.unwrap();
         app.submit_report(&staff(), brewery, &report("2020-04", 318, 0, 25, 22, 265)).await.unwrap();
 
+        // Disabled persons (a sensitive group): 3 in 和阳镇, 7 in 贾宋镇.
+        for (seq, township) in (20..30).zip(["和阳镇"; 3].into_iter().chain(["贾宋镇"; 7])) {
+            let input = PersonInput {
+                name: "残疾人员".into(),
+                id_number: jiuye_app::demo::make_id_number("130527", date!(1980 - 01 - 01), seq),
+                township: township.into(),
+                employment_status: "unemployed".into(),
+                tags: "残疾人".into(),
+                ..Default::default()
+            };
+            app.create_person(&Actor::cli(), &input).await.unwrap();
+        }
+
         // Nothing is shown before the first refresh, and the page says so.
         let before = app.dashboard(&staff(), "2020-01", "2020-05", "").await.unwrap();
         assert!(before.refreshed.is_none() && !before.charts.iter().any(jiuye_app::stats::Chart::has_data));
@@ -121,6 +134,15 @@ async fn dashboard_figures_follow_spells_across_month_ends_and_the_township_scop
         assert_eq!((dash.headline.monitor_period.as_str(), dash.headline.headcount, dash.headline.alerts_red), ("2020-04", 293, 1));
         let april = app.dashboard(&leader, "2020-01", "2020-04", "").await.unwrap();
         assert_eq!((april.headline.unemployed, april.headline.coverage_permille, april.headline.alerts_red), (2, Some(666), 1));
+
+        // Small counts of a sensitive group are suppressed (R24): 3 shows as "<5", and 7 is hidden
+        // too, or the district's 10 would give the 3 away.
+        let disabled = jiuye_domain::Tag::ALL.iter().position(|t| *t == jiuye_domain::Tag::Disabled).unwrap();
+        let kg = |d: &jiuye_app::stats::Dashboard| d.chart("key_groups").unwrap().table().1[disabled][1].clone();
+        assert_eq!(kg(&dash), "10");
+        assert_eq!(kg(&app.dashboard(&leader, "2020-01", "2020-05", "和阳镇").await.unwrap()), "<5");
+        assert_eq!(kg(&app.dashboard(&leader, "2020-01", "2020-05", "贾宋镇").await.unwrap()), "—");
+        assert_eq!(kg(&app.dashboard(&leader, "2020-01", "2020-05", "郝桥镇").await.unwrap()), "0");
 
         // A clerk sees their township whatever they ask for; a filter narrows the district view.
         let clerk = actor("clerk-jiasong", Role::TownshipClerk, Some("130527101"), None);
@@ -163,6 +185,11 @@ async fn dashboard_figures_follow_spells_across_month_ends_and_the_township_scop
         let total = rows.iter().find(|r| r[0] == "合计").unwrap();
         assert_eq!((total[1].as_str(), total[5].as_str()), ("2", "66.6%"));
         assert!(wb.sheet_names().contains(&"补贴发放".to_string()) && wb.sheet_names().contains(&"重点群体".to_string()));
+        let groups = wb.worksheet_range("重点群体").unwrap();
+        let rows: Vec<Vec<String>> = groups.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+        let col = rows[2].iter().position(|h| h == "残疾人").unwrap();
+        let at = |name: &str| rows.iter().find(|r| r[0] == name).unwrap()[col].clone();
+        assert_eq!((at("和阳镇").as_str(), at("贾宋镇").as_str(), at("合计").as_str()), ("<5", "—", "10"));
         assert!(matches!(app.monthly_report(&staff(), "2020-13", &path).await, Err(AppError::Validation(_))));
 
         for action in ["stats.refresh", "stats.export", "stats.report"] {

@@ -70,7 +70,7 @@ fn integers_beyond_two_to_the_53_are_written_as_text() {
 fn formula_like_text_comes_back_as_quoted_text_and_never_as_a_formula() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("inject.xlsx");
-    let nasty = [r#"=HYPERLINK("http://x","a")"#, "+86 138", "-5", "@SUM(A1)", "\tx", "\rx", "=cmd|' /C calc'!A0"];
+    let nasty = [r#"=HYPERLINK("http://x","a")"#, "+86 138", "-5+5", "@SUM(A1)", "\tx", "\rx", "=cmd|' /C calc'!A0"];
     let rows: Vec<Vec<OutCell>> = nasty.iter().map(|s| vec![out("某人"), out(s)]).collect();
     write_xlsx(&path, &sheet(), rows, None).unwrap();
 
@@ -85,6 +85,12 @@ fn formula_like_text_comes_back_as_quoted_text_and_never_as_a_formula() {
     let formulas = workbook.worksheet_formula("就业人员名单").unwrap();
     assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "calamine sees no formula");
     assert!(!part(&path, "xl/worksheets/sheet1.xml").contains("<f>"));
+
+    // A plain number written as text (money in yuan, a share) is not a formula: no quote.
+    let plain = dir.path().join("plain.xlsx");
+    write_xlsx(&plain, &sheet(), vec![vec![out("某人"), out("-500.00")], vec![out("某人"), out("-12.5%")]], None).unwrap();
+    let (sink, _) = read_path(&plain, "plain.xlsx", &Limits::default()).unwrap();
+    assert_eq!((sink.rows[0].cells[1].clone(), sink.rows[1].cells[1].clone()), (text("-500.00"), text("-12.5%")));
 }
 
 #[test]

@@ -241,3 +241,34 @@ pub async fn echarts() -> impl IntoResponse {
         include_str!("../../static/vendor/echarts-5.6.0.common.min.js"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use jiuye_app::stats::{Chart, Dashboard, Series, Unit};
+
+    use super::chart_json;
+
+    #[test]
+    fn chart_data_cannot_close_its_script_element() {
+        let d = Dashboard {
+            from: "2020-01".into(),
+            to: "2020-01".into(),
+            township: None,
+            township_name: "全区",
+            refreshed: None,
+            headline: Default::default(),
+            charts: vec![Chart {
+                id: "subsidies",
+                title: "补贴".into(),
+                basis: "",
+                x_label: "补贴项目",
+                x: vec!["</script><script>alert(1)</script>&amp;".into()],
+                series: vec![Series { name: "已支付".into(), kind: "bar", stack: None, axis: 0, unit: Unit::Fen, values: vec![100] }],
+            }],
+        };
+        let json = chart_json(&d);
+        assert!(!json.contains('<') && !json.contains('>') && !json.contains('&'), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+        assert_eq!(back["charts"][0]["x"][0], "</script><script>alert(1)</script>&amp;", "the text itself is kept");
+    }
+}

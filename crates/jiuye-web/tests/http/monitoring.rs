@@ -462,7 +462,7 @@ mod writing {
         let r = upload(&mut clerk, "reports_lo.xlsx", &lo, false).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(r.body.contains("共 6 行，保存 2 行，错误 4 行，冲突 0 行"), "{}", r.body);
-        assert!(r.body.contains("该企业属于贾宋镇，只能导入本乡镇（和阳镇）企业的报表"), "{}", r.body);
+        assert!(r.body.contains("该代码未在本乡镇（和阳镇）企业名册中登记") && !r.body.contains("该企业属于"), "{}", r.body);
         let alerts = r.body.split("id=\"import-alerts\"").nth(1).unwrap();
         assert!(alerts.contains("经济性裁员标准") && alerts.contains("参保人数骤减"), "{alerts}");
         assert!(r.body.contains("已忽略：备注"));
