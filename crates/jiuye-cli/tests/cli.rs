@@ -354,6 +354,7 @@ fn report_monthly_writes_the_figures_a_count_over_the_raw_rows_gives() {
     assert!(refresh.status.success(), "{}", String::from_utf8_lossy(&refresh.stderr));
     let v: serde_json::Value = serde_json::from_slice(&refresh.stdout).unwrap();
     assert!(v["cells"].as_i64().unwrap() > 0, "{v}");
+    assert!(v["finished_at"].as_str().is_some_and(|t| t.contains('T')), "times as RFC 3339: {v}");
     let out = dir.path().join("月报.xlsx");
     // Default: last month, named in the output.
     let ok = jiuye(dir.path(), &["--database", &url, "report", "monthly", "--out", out.to_str().unwrap()]);

@@ -26,7 +26,9 @@ pub struct StatCell {
 /// When the figures were last recomputed.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct StatRefresh {
+    #[serde(with = "time::serde::rfc3339")]
     pub started_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub finished_at: OffsetDateTime,
     pub cells: i64,
     pub millis: i64,
