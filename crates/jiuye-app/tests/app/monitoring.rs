@@ -16,7 +16,7 @@ fn code(seed: u64) -> String {
     jiuye_app::demo::make_credit_code("130527", &mut rng)
 }
 
-fn report(period: &str, start: i64, hires: i64, sep: i64, layoffs: i64, insured: i64) -> ReportInput {
+pub fn report(period: &str, start: i64, hires: i64, sep: i64, layoffs: i64, insured: i64) -> ReportInput {
     ReportInput {
         period: period.into(),
         headcount_start: start.to_string(),

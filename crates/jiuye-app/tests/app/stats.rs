@@ -4,7 +4,6 @@
 //! monthly statistics report read back with calamine.
 
 use calamine::{Data, Reader, open_workbook_auto};
-use jiuye_app::monitoring::ReportInput;
 use jiuye_app::registry::PersonInput;
 use jiuye_app::unemployment::{ContactInput, RegistrationInput};
 use jiuye_app::{Actor, App, AppError};
@@ -14,6 +13,7 @@ use time::Date;
 use time::macros::{date, datetime};
 use uuid::Uuid;
 
+use crate::monitoring::report;
 use crate::payments::staff;
 use crate::vacancies::{actor, app_with_clock, enterprise};
 
@@ -37,21 +37,6 @@ async fn spell(app: &App, p: Uuid, from: &str, to: Option<(&str, &str)>, contact
     if let Some((on, reason)) = to {
         let r = app.get_registration(&staff(), id).await.unwrap();
         app.close_registration(&staff(), id, r.version, on, reason, "").await.unwrap();
-    }
-}
-
-fn report(period: &str, start: i64, hires: i64, sep: i64, layoffs: i64, insured: i64) -> ReportInput {
-    ReportInput {
-        period: period.into(),
-        headcount_start: start.to_string(),
-        new_hires: hires.to_string(),
-        separations: sep.to_string(),
-        layoffs: layoffs.to_string(),
-        headcount_end: (start + hires - sep).to_string(),
-        insured: insured.to_string(),
-        vacancies: "0".into(),
-        production_status: "normal".into(),
-        ..Default::default()
     }
 }
 
