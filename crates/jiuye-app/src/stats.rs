@@ -263,11 +263,8 @@ impl Cells {
     }
 
     fn dims(&self, metric: &str) -> Vec<String> {
-        let mut d: Vec<String> = self.map.keys().filter(|(m, _, _)| m == metric).map(|(_, _, d)| d.clone()).collect();
-        d.dedup();
-        d.sort();
-        d.dedup();
-        d
+        let d: std::collections::BTreeSet<&String> = self.map.keys().filter(|(m, _, _)| m == metric).map(|(_, _, d)| d).collect();
+        d.into_iter().cloned().collect()
     }
 }
 

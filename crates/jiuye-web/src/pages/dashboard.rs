@@ -215,13 +215,8 @@ pub async fn report(State(s): State<AppState>, staff: Staff, Form(f): Form<Repor
     Ok(super::persons::xlsx_download(&format!("就业情况月报-{period}.xlsx"), bytes))
 }
 
-#[derive(serde::Deserialize)]
-pub struct CsrfOnly {
-    csrf: String,
-}
-
 /// `POST /dashboard/refresh`: recompute the figures now (bureau staff).
-pub async fn refresh(State(s): State<AppState>, staff: Staff, Form(f): Form<CsrfOnly>) -> Result<Response, PageError> {
+pub async fn refresh(State(s): State<AppState>, staff: Staff, Form(f): Form<super::account::CsrfOnly>) -> Result<Response, PageError> {
     staff.check_csrf(&f.csrf)?;
     s.app.refresh_stats(Some(staff.actor())).await.map_err(|e| staff.err(e))?;
     Ok(Redirect::to("/dashboard").into_response())
