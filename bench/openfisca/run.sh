@@ -6,7 +6,8 @@
 #
 # Environment: WORK (data and results, default /tmp/jiuye-of-bench), VENV (Python venv with
 # openfisca-core and pandas, default /tmp/jiuye-of-venv), RUNS (timed runs per engine, default 3),
-# PERSONS (1000000), ENTERPRISES (50000), SEED (2020), AS_OF (2020-06-30).
+# PERSONS (1000000), ENTERPRISES (50000), SEED (2020), AS_OF (2020-06-30), CARGO_TARGET_DIR (where
+# `build` puts the examples, default $ROOT/target).
 # Results land in $WORK/results; `summary` prints the markdown tables of docs/BENCHMARKS.md.
 set -euo pipefail
 
@@ -22,8 +23,9 @@ AS_OF="${AS_OF:-2020-06-30}"
 DATA="$WORK/data"
 RES="$WORK/results"
 PY="$VENV/bin/python"
-JIUYE_EX="$ROOT/target/release/examples/openfisca_compare"
-EXPLAIN_EX="$ROOT/target/release/examples/explain_latency"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+JIUYE_EX="$TARGET/release/examples/openfisca_compare"
+EXPLAIN_EX="$TARGET/release/examples/explain_latency"
 # numpy/pandas on one thread (they are single-threaded for these operations anyway).
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 NUMEXPR_NUM_THREADS=1
 

@@ -5,9 +5,9 @@
 //! condition fails, and "needs facts" is reserved for cases where the missing fact matters.
 //!
 //! The kernels (`and2`, `cmp`, …) are the only place values are combined. Explain mode calls them
-//! once per node; scan mode (`scan.rs`) calls the same kernels over whole columns. Sharing them is
-//! what makes the two modes agree, and the differential test checks the rest (traversal, derived
-//! facts, parameters per row).
+//! once per node; scan mode (`scan/plan.rs`) folds constants with the same kernels and runs them
+//! row by row wherever it has no typed kernel, whose results must equal theirs. The differential
+//! and property tests check the rest (typed kernels, traversal, derived facts, parameters per row).
 
 use rust_decimal::Decimal;
 use time::Date;

@@ -16,7 +16,7 @@ use time::Date;
 use crate::common::{d, id_number, rules};
 
 /// xorshift64*: deterministic, no dependency, good enough to spread cases.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -39,7 +39,7 @@ impl Rng {
     }
 }
 
-const AS_OF: &[&str] = &[
+pub(crate) const AS_OF: &[&str] = &[
     "2019-12-31",
     "2020-01-01",
     "2020-06-30",
@@ -55,7 +55,7 @@ const EDGE_DATES: &[&str] = &["2019-12-31", "2020-01-01", "2020-06-30", "2020-07
 const INTS: &[i64] = &[0, 1, 2, 5, 6, 10, 11, 12, 13, 20, 24, 29, 30, 31, 99, 100, 101, 150, 200];
 const AVERAGES: &[&str] = &["0", "20", "30", "100", "200", "200.5", "180"];
 
-fn input_names(p: &Program) -> Vec<&'static str> {
+pub(crate) fn input_names(p: &Program) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     for f in p.facts_read() {
         let def = FACTS.iter().find(|d| d.name == f).expect("known fact");
@@ -144,10 +144,11 @@ fn boundary_dates(rng: &mut Rng, f: &mut Facts, as_of: Date) {
     }
 }
 
-fn generate(rng: &mut Rng, p: &Program, names: &[&'static str], as_of: Date) -> Facts {
+/// Facts of one case; each input is present with probability `present` percent.
+pub(crate) fn generate(rng: &mut Rng, p: &Program, names: &[&'static str], as_of: Date, present: u64) -> Facts {
     let mut f = Facts::new();
     for n in names {
-        if rng.chance(90) {
+        if rng.chance(present) {
             set(&mut f, n, random_value(rng, n));
         }
     }
@@ -184,7 +185,7 @@ fn scan_and_explain_agree_on_110000_generated_cases() {
         let names = input_names(p);
         for as_of in AS_OF {
             let as_of = d(as_of);
-            let rows: Vec<Facts> = (0..per_batch).map(|_| generate(&mut rng, p, &names, as_of)).collect();
+            let rows: Vec<Facts> = (0..per_batch).map(|_| generate(&mut rng, p, &names, as_of, 90)).collect();
             let cols = FactColumns::from_rows(&rows).expect("columns");
             let scan = rs.scan(p.id, &cols, as_of).expect("scan");
             assert_eq!(scan.len(), rows.len());

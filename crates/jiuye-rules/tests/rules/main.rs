@@ -17,4 +17,5 @@ mod common;
 mod differential;
 mod props;
 mod retirement;
+mod scan_props;
 mod snapshots;
