@@ -11,6 +11,7 @@ pub mod demo_unemployment;
 pub mod difficult;
 pub mod export;
 pub mod import;
+pub mod insurance;
 pub mod job_search;
 pub mod jobs;
 pub mod ledger;

@@ -158,7 +158,7 @@ fn month_of_text(s: &str) -> String {
 }
 
 /// A count or text cell as text; a number must be whole.
-fn plain_text(column: &str, cell: Option<&RawCell>) -> Result<String, String> {
+pub(crate) fn plain_text(column: &str, cell: Option<&RawCell>) -> Result<String, String> {
     match cell {
         None | Some(RawCell::Empty) => Ok(String::new()),
         Some(RawCell::Text(s)) => Ok(s.clone()),
@@ -171,7 +171,7 @@ fn plain_text(column: &str, cell: Option<&RawCell>) -> Result<String, String> {
     }
 }
 
-fn credit_text(cell: Option<&RawCell>) -> Result<String, String> {
+pub(crate) fn credit_text(cell: Option<&RawCell>) -> Result<String, String> {
     match cell {
         Some(RawCell::Int(_) | RawCell::Float(_)) => {
             Err("为数值格式（Excel会把长数字存成数值并丢失后几位），请将该列设为文本格式后重新填写".into())
@@ -180,9 +180,9 @@ fn credit_text(cell: Option<&RawCell>) -> Result<String, String> {
     }
 }
 
-struct Collect {
-    header: Vec<String>,
-    rows: Vec<RawRow>,
+pub(crate) struct Collect {
+    pub(crate) header: Vec<String>,
+    pub(crate) rows: Vec<RawRow>,
 }
 
 impl RowSink for Collect {
@@ -205,7 +205,7 @@ struct Candidate {
     difficulties: String,
 }
 
-fn push(list: &mut Vec<RowError>, truncated: &mut bool, row: u32, column: &str, reason: impl Into<String>) {
+pub(crate) fn push(list: &mut Vec<RowError>, truncated: &mut bool, row: u32, column: &str, reason: impl Into<String>) {
     if list.len() < MAX_ERRORS {
         list.push(RowError { row, column: column.to_string(), reason: reason.into() });
     } else {

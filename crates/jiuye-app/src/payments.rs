@@ -548,6 +548,22 @@ impl App {
             }
             // The layoff rate's inputs over the previous calendar year, from a complete year of
             // monthly reports (issue 7); without one the applicant states them.
+            // The insurance agency's statements (上年度 contributions), where imported.
+            let statements = self.store.insurance_of(eid).await?;
+            let refs: Vec<&jiuye_store::insurance::InsuranceRecord> = statements.iter().collect();
+            let f = crate::insurance::InsuranceFacts::of(&refs, as_of.year());
+            if let Some(b) = f.unemployment_insured {
+                m.insert("enterprise.unemployment_insured".into(), json!(b));
+            }
+            if let Some(fen) = f.ui_contributions_last_year_fen {
+                m.insert(
+                    "enterprise.ui_contributions_last_year_yuan".into(),
+                    json!(crate::insurance::InsuranceFacts::yuan(fen).to_string()),
+                );
+            }
+            if let Some(fen) = f.monthly_si_contributions_fen {
+                m.insert("enterprise.monthly_si_contributions_yuan".into(), json!(crate::insurance::InsuranceFacts::yuan(fen).to_string()));
+            }
             let (months, layoffs, insured) = self.store.report_totals_of(eid, as_of.year() - 1).await?;
             if months == 12 {
                 m.insert("enterprise.layoffs_in_period".into(), json!(layoffs));

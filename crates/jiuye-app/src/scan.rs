@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 use time::Date;
 
+use crate::insurance::InsuranceFacts;
 use crate::{Actor, App, AppError, AppResult};
 
 /// One person or enterprise the scan found eligible, or one condition short.
@@ -198,6 +199,14 @@ impl App {
             .filter(|(_, months, _, _)| *months == 12)
             .map(|(id, _, layoffs, insured)| (id, (layoffs, insured)))
             .collect();
+        // The insurance agency's statements of this year and last (上年度 contributions).
+        let statements = self.store.insurance_of_years(as_of.year() - 1, as_of.year()).await?;
+        let mut by_enterprise: std::collections::HashMap<uuid::Uuid, Vec<&jiuye_store::insurance::InsuranceRecord>> =
+            std::collections::HashMap::new();
+        for r in &statements {
+            by_enterprise.entry(r.enterprise_id).or_default().push(r);
+        }
+        let (mut ui_insured, mut ui_paid, mut monthly_si) = (Vec::new(), Vec::new(), Vec::new());
         let (mut layoffs_col, mut avg_insured_col) = (Vec::new(), Vec::new());
         let filter = jiuye_store::enterprises::EnterpriseFilter { township_code: township.map(str::to_string), ..Default::default() };
         let (mut ids, mut names, mut identifiers, mut townships) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -208,6 +217,10 @@ impl App {
             let (rows, _) = self.store.list_enterprises(scope, &filter, Page { limit: PAGE, offset }).await?;
             let n = rows.len() as i64;
             for e in rows {
+                let facts = by_enterprise.get(&e.id).map(|r| InsuranceFacts::of(r, as_of.year())).unwrap_or_default();
+                ui_insured.push(facts.unemployment_insured);
+                ui_paid.push(facts.ui_contributions_last_year_fen.map(InsuranceFacts::yuan));
+                monthly_si.push(facts.monthly_si_contributions_fen.map(InsuranceFacts::yuan));
                 let totals = year_totals.get(&e.id).copied();
                 layoffs_col.push(totals.map(|t| t.0));
                 avg_insured_col.push(totals.map(|t| Decimal::from(t.1) / Decimal::from(12)));
@@ -231,6 +244,9 @@ impl App {
         columns.insert("enterprise.staff_total", Column::Int(staff)).map_err(e)?;
         columns.insert("enterprise.layoffs_in_period", Column::Int(layoffs_col)).map_err(e)?;
         columns.insert("enterprise.average_insured_staff", Column::Decimal(avg_insured_col)).map_err(e)?;
+        columns.insert("enterprise.unemployment_insured", Column::Bool(ui_insured)).map_err(e)?;
+        columns.insert("enterprise.ui_contributions_last_year_yuan", Column::Decimal(ui_paid)).map_err(e)?;
+        columns.insert("enterprise.monthly_si_contributions_yuan", Column::Decimal(monthly_si)).map_err(e)?;
         Ok(Subjects { ids, names, identifiers, townships, columns })
     }
 

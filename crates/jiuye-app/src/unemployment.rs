@@ -604,6 +604,35 @@ pub struct KeyGroupRow {
     pub registered: i64,
 }
 
+impl KeyGroupRow {
+    /// Small-cell suppression of a sensitive group (SECURITY R24, as on the dashboards): counts of
+    /// 1–4 people become `stats::SMALL` ("<5"), and where that leaves a single one in a column the
+    /// next smallest is `stats::HIDDEN` ("—"), so the total does not give it away.
+    fn suppress_small_cells(&mut self) {
+        let mut persons: Vec<i64> = self.by_township.iter().map(|x| x.0).collect();
+        let mut registered: Vec<i64> = self.by_township.iter().map(|x| x.1).collect();
+        crate::stats::suppress_column(&mut persons);
+        crate::stats::suppress_column(&mut registered);
+        self.by_township = persons.into_iter().zip(registered).collect();
+        for total in [&mut self.persons, &mut self.registered] {
+            if (1..5).contains(total) {
+                *total = crate::stats::SMALL;
+            }
+        }
+    }
+
+    /// The cells as shown: (persons, registered) per township, "<5" and "—" where suppressed.
+    pub fn shown(&self) -> Vec<(String, String)> {
+        let f = |v: i64| crate::stats::Unit::Count.format(v);
+        self.by_township.iter().map(|(n, r)| (f(*n), f(*r))).collect()
+    }
+
+    /// The district totals as shown: (persons, registered).
+    pub fn totals_shown(&self) -> (String, String) {
+        (crate::stats::Unit::Count.format(self.persons), crate::stats::Unit::Count.format(self.registered))
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct KeyGroupTable {
     #[serde(serialize_with = "crate::ser_date")]
@@ -626,13 +655,17 @@ impl App {
             let counts = self.store.key_group_counts(&actor.scope(), tag.code(), as_of).await?;
             let by_township: Vec<(i64, i64)> =
                 townships.iter().map(|(c, _)| counts.iter().find(|(t, _, _)| t == c).map(|(_, n, r)| (*n, *r)).unwrap_or((0, 0))).collect();
-            rows.push(KeyGroupRow {
+            let mut row = KeyGroupRow {
                 tag: tag.code(),
                 label: tag.label(),
                 persons: by_township.iter().map(|x| x.0).sum(),
                 registered: by_township.iter().map(|x| x.1).sum(),
                 by_township,
-            });
+            };
+            if tag.is_sensitive() {
+                row.suppress_small_cells();
+            }
+            rows.push(row);
         }
         Ok(KeyGroupTable { as_of, townships, rows })
     }

@@ -90,8 +90,9 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
                 let (spells, contacts) = app.generate_demo_registrations(seed).await?;
                 let pay = app.generate_demo_payments((persons / 10).clamp(30, 400), seed).await?;
                 let mon = app.generate_demo_monitoring(seed).await?;
+                let statements = app.generate_demo_insurance(seed).await?;
                 print(&format!(
-                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业、{vacancies} 个岗位、{seekers} 名求职登记人员、{pushes} 条岗位推送、{spells} 条失业登记（{contacts} 次跟踪）、{} 份补贴申请（批准 {}，已支付 {}）、{} 份免申即享待确认补贴、{} 家监测企业的 {} 份用工月报（预警：红 {}、橙 {}、黄 {}；{} 份裁员方案），用时 {:.1} 秒。",
+                    "已生成南和区演示数据（种子 {seed}）：{} 个村(社区)、{} 户、{} 人、{} 家企业、{vacancies} 个岗位、{seekers} 名求职登记人员、{pushes} 条岗位推送、{spells} 条失业登记（{contacts} 次跟踪）、{} 份补贴申请（批准 {}，已支付 {}）、{} 份免申即享待确认补贴、{} 家监测企业的 {} 份用工月报（预警：红 {}、橙 {}、黄 {}；{} 份裁员方案）、{statements} 份单位年度参保缴费数据，用时 {:.1} 秒。",
                     summary.villages,
                     summary.households,
                     summary.persons.inserted,
@@ -255,7 +256,10 @@ pub async fn run(cmd: Command, settings: Settings) -> anyhow::Result<ExitCode> {
         }
         Command::Template { kind, file } => {
             let app = open(&settings, false).await?;
-            app.write_import_template(kind_of(kind), &file)?;
+            match kind_of(kind) {
+                Some(k) => app.write_import_template(k, &file)?,
+                None => app.write_insurance_template(&file)?,
+            }
             print(&format!("已写入模板 {}", file.display()));
         }
         Command::User { action } => user(&settings, action).await?,
@@ -598,20 +602,68 @@ async fn serve(app: App, settings: &Settings, bind: &str) -> anyhow::Result<()> 
     Ok(())
 }
 
-fn kind_of(k: ImportWhat) -> ImportKind {
+/// The registry imports; `None` for the insurance statements, which have their own.
+fn kind_of(k: ImportWhat) -> Option<ImportKind> {
     match k {
-        ImportWhat::Persons => ImportKind::Persons,
-        ImportWhat::Enterprises => ImportKind::Enterprises,
+        ImportWhat::Persons => Some(ImportKind::Persons),
+        ImportWhat::Enterprises => Some(ImportKind::Enterprises),
+        ImportWhat::Insurance => None,
+    }
+}
+
+/// `jiuye import insurance FILE`: the agency's statements, one transaction.
+async fn import_insurance(settings: &Settings, file: &Path, opts: &ImportOptions, format: Format) -> anyhow::Result<ExitCode> {
+    let app = open(settings, true).await?;
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let started = std::time::Instant::now();
+    match app.import_insurance(&Actor::cli(), file, &name, opts).await {
+        Ok(r) => {
+            if format == Format::Json {
+                let mut v = serde_json::to_value(&r)?;
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("accepted".into(), serde_json::json!(r.inserted + r.updated + r.unchanged));
+                    o.insert("seconds".into(), serde_json::json!(started.elapsed().as_secs_f64()));
+                }
+                print(&serde_json::to_string(&v)?);
+            } else {
+                let verdict = if r.committed { "已导入" } else { "有错误行，按“全部正确才导入”未保存任何数据" };
+                print(&format!(
+                    "{verdict}：共 {} 行，错误 {}；新增 {}，更新 {}，未变化 {}",
+                    r.rows, r.rejected, r.inserted, r.updated, r.unchanged
+                ));
+                if !r.ignored_columns.is_empty() {
+                    print(&format!("已忽略不在模板中的列：{}", r.ignored_columns.join("、")));
+                }
+                for e in r.errors.iter().take(200) {
+                    print(&format!("  第{}行 {}：{}", e.row, e.column, e.reason));
+                }
+                if r.errors.len() > 200 || r.errors_truncated {
+                    print(&format!("  ……共 {} 行错误（用 --format json 查看全部）", r.rejected));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            if format == Format::Json {
+                print(&serde_json::json!({"accepted": 0, "rejected": 0, "errors": [{"row": 0, "column": "", "reason": e.to_string()}], "committed": false}).to_string());
+            } else {
+                eprint(&format!("无法导入：{e}"));
+            }
+            Ok(ExitCode::from(2))
+        }
     }
 }
 
 async fn import(settings: &Settings, kind: ImportWhat, file: &Path, all_or_nothing: bool, format: Format) -> anyhow::Result<ExitCode> {
-    let app = open(settings, true).await?;
-    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let opts = ImportOptions {
         all_or_nothing,
         limits: Limits { max_file_bytes: settings.import.max_file_mb * 1024 * 1024, ..Default::default() },
     };
+    let Some(kind) = kind_of(kind) else {
+        return import_insurance(settings, file, &opts, format).await;
+    };
+    let app = open(settings, true).await?;
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let bar = if format == Format::Text { indicatif::ProgressBar::new_spinner() } else { indicatif::ProgressBar::hidden() };
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} 已读取 {pos} 行 ({per_sec}, {elapsed})")
@@ -620,7 +672,7 @@ async fn import(settings: &Settings, kind: ImportWhat, file: &Path, all_or_nothi
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     let b = bar.clone();
     let started = std::time::Instant::now();
-    let result = app.import_file(&Actor::cli(), kind_of(kind), file, &name, &opts, Arc::new(move |n| b.set_position(n))).await;
+    let result = app.import_file(&Actor::cli(), kind, file, &name, &opts, Arc::new(move |n| b.set_position(n))).await;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     match result {

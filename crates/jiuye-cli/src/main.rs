@@ -341,6 +341,8 @@ pub(crate) enum SmsAction {
 pub(crate) enum ImportWhat {
     Persons,
     Enterprises,
+    /// The unemployment-insurance agency's yearly statements of enterprises (参保缴费数据).
+    Insurance,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

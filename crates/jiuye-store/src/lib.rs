@@ -6,6 +6,7 @@ pub mod citizens;
 pub mod difficult;
 pub mod enterprises;
 pub mod households;
+pub mod insurance;
 mod migrate;
 pub mod monitoring;
 pub mod payments;
@@ -155,7 +156,11 @@ impl Store {
                 // A page cache sized for the registry (claimed only as used): the blind-index
                 // B-trees take random inserts, and a small cache turns each into a read syscall.
                 .pragma("cache_size", format!("-{}", u64::from(opts.sqlite_cache_mib) * 1024))
-                .pragma("temp_store", "MEMORY");
+                // Sorts and temporary B-trees (GROUP BY, DISTINCT, ORDER BY without an index) go to
+                // a temporary file, which SQLite only writes once they outgrow its cache: with
+                // MEMORY the dashboard refresh's grouping of millions of rows stayed in the
+                // server's heap (1.77 GiB at 7,000,000 persons, docs/BENCHMARKS.md, issue 7).
+                .pragma("temp_store", "FILE");
             let pool =
                 SqlitePoolOptions::new().max_connections(if path == ":memory:" { 1 } else { opts.max_connections }).connect_with(o).await?;
             Db::Sqlite(pool)

@@ -6,8 +6,8 @@ use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 
 use crate::pages::{
-    account, admin, citizen, dashboard, enterprises, followup, households, import, jobs, monitoring, ops, payments, persons, policy,
-    seekers, sms, vacancies,
+    account, admin, citizen, dashboard, enterprises, followup, households, import, insurance, jobs, monitoring, ops, payments, persons,
+    policy, seekers, sms, vacancies,
 };
 use crate::{AppState, api, security};
 
@@ -120,6 +120,8 @@ pub fn router(state: AppState) -> Router {
         .route("/monitoring/alerts/{id}", get(monitoring::alert).post(monitoring::act))
         .route("/monitoring/import", get(monitoring::import_form))
         .route("/monitoring/import/template.xlsx", get(monitoring::import_template))
+        .route("/monitoring/insurance", get(insurance::form))
+        .route("/monitoring/insurance/template.xlsx", get(insurance::template))
         .route("/enterprises/{id}/monitoring", get(monitoring::enterprise).post(monitoring::manage))
         .route("/enterprises/{id}/monitoring/reports", post(monitoring::submit))
         .route("/enterprises/{id}/layoff-plans/new", get(monitoring::plan_form))
@@ -167,6 +169,7 @@ pub fn router(state: AppState) -> Router {
     let upload = Router::new()
         .route("/import", axum::routing::post(import::upload))
         .route("/monitoring/import", axum::routing::post(monitoring::import_upload))
+        .route("/monitoring/insurance", axum::routing::post(insurance::upload))
         .layer(DefaultBodyLimit::max(upload_limit));
     pages
         .merge(upload)

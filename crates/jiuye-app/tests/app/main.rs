@@ -7,6 +7,7 @@ mod citizen;
 mod crash;
 mod export;
 mod import;
+mod insurance;
 mod monitoring;
 mod payments;
 mod push;

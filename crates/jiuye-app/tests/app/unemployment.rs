@@ -227,7 +227,14 @@ async fn key_groups_are_counted_by_township_with_the_registered_among_them() {
         assert_eq!((veterans.persons, veterans.registered), (3, 1), "{}", db.backend);
         let heyang = t.townships.iter().position(|(c, _)| *c == "130527100").unwrap();
         assert_eq!(veterans.by_township[heyang], (2, 1));
-        assert_eq!(t.rows.iter().find(|r| r.tag == "disabled").unwrap().persons, 1);
+        // A sensitive group is suppressed (R24): one disabled person in 和阳镇 shows as "<5", and
+        // no other township has a positive count to hide; veterans are not a sensitive group.
+        let disabled = t.rows.iter().find(|r| r.tag == "disabled").unwrap();
+        assert_eq!(disabled.persons, jiuye_app::stats::SMALL);
+        assert_eq!(disabled.by_township[heyang], (jiuye_app::stats::SMALL, 0));
+        assert_eq!(disabled.totals_shown(), ("<5".to_string(), "0".to_string()));
+        assert_eq!(disabled.shown()[heyang], ("<5".to_string(), "0".to_string()));
+        assert_eq!(veterans.shown()[heyang], ("2".to_string(), "1".to_string()));
         let clerk = actor("clerk2", Role::TownshipClerk, Some("130527101"), None);
         let mine = app.key_group_statistics(&clerk, None).await.unwrap();
         assert_eq!(mine.townships.len(), 1);

@@ -8,6 +8,7 @@ pub mod enterprises;
 pub mod followup;
 pub mod households;
 pub mod import;
+pub mod insurance;
 pub mod jobs;
 pub mod monitoring;
 pub mod ops;
