@@ -387,6 +387,16 @@ class hire_unemployed_no_blocking_grant(Variable):
         return ~person_grant_blocks(person, period, ["hire_unemployed", "hire_graduate"])
 
 
+class hire_unemployed_hired_by_as_of(Variable):
+    definition_period = DateUnit.DAY
+    value_type = bool
+    entity = Person
+    label = "hired_by_as_of: 招用已经发生（招用日期不晚于判断日期）"
+
+    def formula(person, period, parameters):
+        return person("hire_date", period) <= as_of(period)
+
+
 class hire_unemployed_eligible(Variable):
     definition_period = DateUnit.DAY
     value_type = bool
@@ -396,6 +406,7 @@ class hire_unemployed_eligible(Variable):
     def formula(person, period, parameters):
         return (
             person("hire_unemployed_in_window", period)
+            & person("hire_unemployed_hired_by_as_of", period)
             & person("hire_unemployed_registered_6_months", period)
             & person("hire_unemployed_contract_one_year", period)
             & person("hire_unemployed_social_insurance_paid", period)
@@ -541,7 +552,7 @@ class unemployment_supplement_benefit_expired_or_not_entitled(Variable):
     label = "benefit_expired_or_not_entitled: 领取失业保险金期满仍未就业，或为不符合领取条件的参保失业人员"
 
     def formula(person, period, parameters):
-        expired = person("unemployment_benefit_ended_on", period) <= as_of(period)
+        expired = person("entitled_to_unemployment_benefit", period) & (person("unemployment_benefit_ended_on", period) <= as_of(period))
         return (expired & ~person("employed", period)) | (
             person("insured_unemployed", period) & ~person("entitled_to_unemployment_benefit", period)
         )

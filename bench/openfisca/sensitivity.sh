@@ -49,7 +49,7 @@ variant "enterprise grants of any year block (scope SameYear ignored)" \
 variant "person grants dated the day after as_of block" \
   'dated = person("person_prior_grant_date", period) <= as_of(period)' 'dated = person("person_prior_grant_date", period) <= as_of(period) + 1'
 variant "benefit ended: < instead of <= as_of" \
-  'expired = person("unemployment_benefit_ended_on", period) <= as_of(period)' 'expired = person("unemployment_benefit_ended_on", period) < as_of(period)'
+  'expired = person("entitled_to_unemployment_benefit", period) & (person("unemployment_benefit_ended_on", period) <= as_of(period))' 'expired = person("entitled_to_unemployment_benefit", period) & (person("unemployment_benefit_ended_on", period) < as_of(period))'
 variant "float32 money (OpenFisca value_type = float for yuan) in the refund amount" \
   'fen = enterprise("ui_contributions_last_year_fen", period).astype(np.int64)' \
   'fen = np.rint((enterprise("ui_contributions_last_year_fen", period) / 100).astype(np.float32).astype(np.float64) * 100).astype(np.int64)'

@@ -528,7 +528,8 @@ impl App {
                 if let Some(i) = sp.insured {
                     m.insert("person.insured_unemployed".into(), json!(i));
                 }
-                if let Some(e) = sp.benefit_entitled {
+                // A recorded end of the benefit means the person was entitled to it.
+                if let Some(e) = sp.benefit_entitled.or(sp.benefit_ended_on.map(|_| true)) {
                     m.insert("person.entitled_to_unemployment_benefit".into(), json!(e));
                 }
                 if let Some(d) = sp.benefit_ended_on {

@@ -22,6 +22,13 @@ pub(super) fn programs() -> Vec<Program> {
     ]
 }
 
+/// A hire is judged at its own date (`reference_date`), but only once it has happened: a decision
+/// or a scan as of a date never counts a hire dated after it (a contract signed to start next
+/// month is not yet a hire; a scan replayed for a past date does not list later hires).
+fn hired_by_as_of(measure: &'static str, clause: &'static str) -> super::Condition {
+    cond("hired_by_as_of", measure, clause, "招用已经发生（招用日期不晚于判断日期）", le(fact("hire.date"), Expr::AsOf), &["hire.date"])
+}
+
 fn hire_unemployed() -> Program {
     let c = "hire_unemployed";
     Program {
@@ -32,6 +39,7 @@ fn hire_unemployed() -> Program {
         reference_date: Some("hire.date"),
         conditions: vec![
             window(M10, c, "招用日期在实施期限内（{hire_unemployed.in_force}）", "hire_unemployed.in_force", "hire.date"),
+            hired_by_as_of(M10, c),
             cond(
                 "registered_6_months",
                 M10,
@@ -83,6 +91,7 @@ fn hire_graduate() -> Program {
         reference_date: Some("hire.date"),
         conditions: vec![
             window(M14, c, "招用日期在实施期限内（{hire_graduate.in_force}）", "hire_graduate.in_force", "hire.date"),
+            hired_by_as_of(M14, c),
             cond("sme", M14, c, "招用单位为中小微企业", is_in(fact("enterprise.size_class"), SME), &["enterprise.size_class"]),
             cond("college_graduate", M14, c, "招用的是高校毕业生", fact("person.is_college_graduate"), &["person.is_college_graduate"]),
             cond(

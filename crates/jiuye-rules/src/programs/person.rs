@@ -125,8 +125,12 @@ fn loan_extension() -> Program {
     }
 }
 
+/// The unemployment benefit has run out by the decision date. Only someone entitled to it ever
+/// received it, so a person not entitled has not "run out" — whatever the end date says, and
+/// without one (the vocabulary leaves it empty for those who never received the benefit): that is
+/// false, not unknown, and the person is decided by the other branches.
 fn benefit_ended() -> Expr {
-    le(fact("person.unemployment_benefit_ended_on"), Expr::AsOf)
+    and(vec![fact("person.entitled_to_unemployment_benefit"), le(fact("person.unemployment_benefit_ended_on"), Expr::AsOf)])
 }
 
 fn unemployment_supplement() -> Program {

@@ -79,6 +79,10 @@ fn hire_unemployed_boundaries_of_measure_10() {
                 Ineligible,
                 None,
             ),
+            // A hire is counted once it has happened: hired on the decision date yes, the day after no
+            // (RULES.md, the first doubt).
+            ("hired on the decision date", "2020-01-01", json!({}), Eligible, y),
+            ("hired the day after the decision date", "2019-12-31", json!({}), Ineligible, None),
             ("social insurance not paid", "2020-06-30", json!({"hire.social_insurance_paid": false}), Ineligible, None),
             ("registration date unknown", "2020-06-30", json!({"person.registered_unemployed_since": null}), NeedsFacts, None),
             (

@@ -11,7 +11,7 @@ use crate::common::{d, id_number, rules};
 fn benefit_to_retirement_boundaries_of_measure_23() {
     let man = |birth: &str| id_number(d(birth), true, 7);
     let woman = |birth: &str| id_number(d(birth), false, 7);
-    let base = json!({"person.unemployment_benefit_ended_on": "2020-05-31", "person.employed": false});
+    let base = json!({"person.entitled_to_unemployment_benefit": true, "person.unemployment_benefit_ended_on": "2020-05-31", "person.employed": false});
     let y = Some("1400.00");
     run(
         &rules(),
@@ -71,7 +71,7 @@ fn unemployment_supplement_of_measure_23() {
             (
                 "benefit ended, still unemployed",
                 "2020-06-30",
-                json!({"person.unemployment_benefit_ended_on": "2020-05-31", "person.employed": false}),
+                json!({"person.entitled_to_unemployment_benefit": true, "person.unemployment_benefit_ended_on": "2020-05-31", "person.employed": false}),
                 Eligible,
                 Some("1120.00"),
             ),
@@ -83,6 +83,22 @@ fn unemployment_supplement_of_measure_23() {
                 Some("1120.00"),
             ),
             (
+                // Nobody is left waiting for an end date they cannot have: not entitled means the
+                // benefit never ran, so it has not run out either (RULES.md, the second doubt).
+                "never received the benefit, not insured",
+                "2020-06-30",
+                json!({"person.insured_unemployed": false, "person.entitled_to_unemployment_benefit": false, "person.employed": false}),
+                Ineligible,
+                None,
+            ),
+            (
+                "an end date without entitlement does not count as run out",
+                "2020-06-30",
+                json!({"person.insured_unemployed": false, "person.entitled_to_unemployment_benefit": false, "person.unemployment_benefit_ended_on": "2020-05-31", "person.employed": false}),
+                Ineligible,
+                None,
+            ),
+            (
                 "insured and entitled, benefit end unknown",
                 "2020-06-30",
                 json!({"person.insured_unemployed": true, "person.entitled_to_unemployment_benefit": true, "person.employed": false}),
@@ -92,14 +108,14 @@ fn unemployment_supplement_of_measure_23() {
             (
                 "benefit still running",
                 "2020-06-30",
-                json!({"person.unemployment_benefit_ended_on": "2020-07-31", "person.employed": false, "person.insured_unemployed": false}),
+                json!({"person.entitled_to_unemployment_benefit": true, "person.unemployment_benefit_ended_on": "2020-07-31", "person.employed": false, "person.insured_unemployed": false}),
                 Ineligible,
                 None,
             ),
             (
                 "already on continued benefit",
                 "2020-06-30",
-                json!({"person.unemployment_benefit_ended_on": "2020-05-31", "person.employed": false, "prior_grants": [{"program": "benefit_to_retirement", "date": "2020-06-01"}]}),
+                json!({"person.entitled_to_unemployment_benefit": true, "person.unemployment_benefit_ended_on": "2020-05-31", "person.employed": false, "prior_grants": [{"program": "benefit_to_retirement", "date": "2020-06-01"}]}),
                 Ineligible,
                 None,
             ),

@@ -83,7 +83,7 @@ fn anchor_rows_copied_from_the_tables() {
 fn the_derived_fact_uses_the_law_in_force_on_the_evaluation_date() {
     let rs = rules();
     let f = facts(
-        json!({"person.id_number": id_number(d("1965-05-10"), true, 1), "person.unemployment_benefit_ended_on": "2020-01-01", "person.employed": false}),
+        json!({"person.id_number": id_number(d("1965-05-10"), true, 1), "person.entitled_to_unemployment_benefit": true, "person.unemployment_benefit_ended_on": "2020-01-01", "person.employed": false}),
     );
     let before = rs.evaluate("benefit_to_retirement", &f, d("2024-12-31")).unwrap();
     assert_eq!(before.derived_facts["person.statutory_retirement_date"], json!("2025-05-10"));

@@ -49,6 +49,7 @@ fn a_continued_benefit_that_needs_the_retirement_category() {
         "benefit_to_retirement",
         json!({
             "person.id_number": id_number(d("1970-11-20"), false, 3),
+            "person.entitled_to_unemployment_benefit": true,
             "person.unemployment_benefit_ended_on": "2020-04-30",
             "person.employed": false
         }),
