@@ -374,6 +374,52 @@ mod writing {
         );
     }
 
+    #[tokio::test]
+    async fn the_bureau_imports_the_insurance_agencys_statements_and_a_clerk_cannot() {
+        let t = TestApp::new().await;
+        let mut staff = t.logged_in("staff", Role::BureauStaff, None).await;
+        let example = enterprise(&mut staff, "示例企业", "91130527MA0000010Q", "和阳镇").await;
+        let page = staff.get("/monitoring").await;
+        assert!(page.body.contains("href=\"/monitoring/insurance\""), "{}", page.body);
+        let form = staff.get("/monitoring/insurance").await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains("尚未导入任何单位参保缴费数据"), "{}", form.body);
+        let template = staff.get("/monitoring/insurance/template.xlsx").await;
+        assert_eq!(template.status, StatusCode::OK);
+        assert!(template.bytes.starts_with(b"PK"));
+        // The downloaded template (our writer) imports as it is: last year's example statement.
+        let csrf = staff.csrf.clone();
+        let (ct, body) = multipart(&[("csrf", csrf.as_str())], ("模板.xlsx", &template.bytes));
+        let post = |ct: String, body: Vec<u8>| {
+            axum::http::Request::post("/monitoring/insurance")
+                .header("content-type", ct)
+                .header("origin", "http://jiuye.test")
+                .body(axum::body::Body::from(body))
+                .unwrap()
+        };
+        let r = staff.send(post(ct, body)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("共 1 行，新增 1 行，更新 0 行，未变化 0 行，错误 0 行"), "{}", r.body);
+        let stored = t.app.store.insurance_of(example).await.unwrap();
+        assert_eq!((stored.len(), stored[0].ui_paid_fen, stored[0].insured_staff), (1, 1_680_000, 28));
+        assert!(r.body.contains("id=\"insurance-years\"") && r.body.contains("16800.00"), "{}", r.body);
+        // A CSV with a bad row: the row, the column and the reason; the good row stored.
+        let csv = "统一社会信用代码,年度,参加失业保险,参保职工人数,全年实缴失业保险费(元)\n\
+                   91130527MA0000010Q,2019,是,30,18000\n\
+                   91130527MA0000010Q,2018,也许,30,18000\n";
+        let (ct, body) = multipart(&[("csrf", csrf.as_str())], ("参保.csv", csv.as_bytes()));
+        let r = staff.send(post(ct, body)).await;
+        assert!(r.body.contains("共 2 行，新增 1 行，更新 0 行，未变化 0 行，错误 1 行"), "{}", r.body);
+        assert!(r.body.contains("<td>3</td><td>参加失业保险</td><td>“也许”无法识别，应填“是”或“否”</td>"), "{}", r.body);
+        // A township clerk neither sees the page nor can post to it.
+        let mut clerk = t.logged_in("clerk-hy", Role::TownshipClerk, Some("130527100")).await;
+        assert_eq!(clerk.get("/monitoring/insurance").await.status, StatusCode::FORBIDDEN);
+        let ccsrf = clerk.csrf.clone();
+        let (ct, body) = multipart(&[("csrf", ccsrf.as_str())], ("参保.csv", csv.as_bytes()));
+        assert_eq!(clerk.send(post(ct, body)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(t.app.store.insurance_of(example).await.unwrap().len(), 2);
+    }
+
     fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
         let boundary = "----jiuyemonitoringboundary";
         let mut body = Vec::new();
