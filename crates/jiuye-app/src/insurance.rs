@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use crate::import::{ImportOptions, RowError};
-use crate::monitoring_import::{Collect, credit_text, plain_text, push};
+use crate::monitoring_import::{Collect, credit_text, map_columns, plain_text, push};
 use crate::{Actor, App, AppError, AppResult};
 
 /// The template's columns, in order.
@@ -428,28 +428,8 @@ impl App {
 }
 
 fn map_headers(headers: &[String], report: &mut InsuranceImport) -> AppResult<HashMap<String, usize>> {
-    let mut index = HashMap::new();
-    for (i, h) in headers.iter().enumerate() {
-        if h.trim().is_empty() {
-            continue;
-        }
-        let c = canonical_header(h);
-        if INSURANCE_HEADERS.contains(&c.as_str()) {
-            if index.insert(c.clone(), i).is_some() {
-                return Err(AppError::BadInput(format!("第1行 表头“{c}”出现了两次，请删除重复的列")));
-            }
-        } else {
-            report.ignored_columns.push(h.trim().to_string());
-        }
-    }
-    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|r| !index.contains_key(*r)).collect();
-    if !missing.is_empty() {
-        return Err(AppError::BadInput(format!(
-            "第1行 缺少必需的列：{}。请使用单位参保缴费数据导入模板（表头：{}）",
-            missing.join("、"),
-            INSURANCE_HEADERS.join("、")
-        )));
-    }
+    let (index, ignored) = map_columns(headers, &INSURANCE_HEADERS, &REQUIRED, canonical_header, "单位参保缴费数据")?;
+    report.ignored_columns = ignored;
     Ok(index)
 }
 

@@ -505,29 +505,43 @@ fn level_rank(level: &str) -> u8 {
 }
 
 fn map_headers(headers: &[String], report: &mut ReportImport) -> AppResult<HashMap<String, usize>> {
-    let mut index = HashMap::new();
+    let (index, ignored) = map_columns(headers, &REPORT_HEADERS, &REQUIRED, canonical_header, "用工监测月报表")?;
+    report.ignored_columns = ignored;
+    Ok(index)
+}
+
+/// The column of each known header (under its canonical name), and the headers ignored; a file
+/// with a header twice or without a required one is refused whole, naming the template.
+pub(crate) fn map_columns(
+    headers: &[String],
+    known: &[&str],
+    required: &[&str],
+    canonical: fn(&str) -> String,
+    template: &str,
+) -> AppResult<(HashMap<String, usize>, Vec<String>)> {
+    let (mut index, mut ignored) = (HashMap::new(), Vec::new());
     for (i, h) in headers.iter().enumerate() {
         if h.trim().is_empty() {
             continue;
         }
-        let c = canonical_header(h);
-        if REPORT_HEADERS.contains(&c.as_str()) {
+        let c = canonical(h);
+        if known.contains(&c.as_str()) {
             if index.insert(c.clone(), i).is_some() {
                 return Err(AppError::BadInput(format!("第1行 表头“{c}”出现了两次，请删除重复的列")));
             }
         } else {
-            report.ignored_columns.push(h.trim().to_string());
+            ignored.push(h.trim().to_string());
         }
     }
-    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|r| !index.contains_key(*r)).collect();
+    let missing: Vec<&str> = required.iter().copied().filter(|r| !index.contains_key(*r)).collect();
     if !missing.is_empty() {
         return Err(AppError::BadInput(format!(
-            "第1行 缺少必需的列：{}。请使用用工监测月报表导入模板（表头：{}）",
+            "第1行 缺少必需的列：{}。请使用{template}导入模板（表头：{}）",
             missing.join("、"),
-            REPORT_HEADERS.join("、")
+            known.join("、")
         )));
     }
-    Ok(index)
+    Ok((index, ignored))
 }
 
 #[cfg(test)]

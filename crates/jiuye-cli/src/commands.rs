@@ -611,6 +611,29 @@ fn kind_of(k: ImportWhat) -> Option<ImportKind> {
     }
 }
 
+/// The text report's tail: ignored columns and the first 200 bad rows.
+fn print_row_errors(ignored: &[String], errors: &[jiuye_app::import::RowError], truncated: bool, rejected: u64) {
+    if !ignored.is_empty() {
+        print(&format!("已忽略不在模板中的列：{}", ignored.join("、")));
+    }
+    for e in errors.iter().take(200) {
+        print(&format!("  第{}行 {}：{}", e.row, e.column, e.reason));
+    }
+    if errors.len() > 200 || truncated {
+        print(&format!("  ……共 {rejected} 行错误（用 --format json 查看全部）"));
+    }
+}
+
+/// A file that could not be processed at all: nothing stored, exit status 2.
+fn import_failed(format: Format, e: &impl std::fmt::Display) -> ExitCode {
+    if format == Format::Json {
+        print(&serde_json::json!({"accepted": 0, "rejected": 0, "errors": [{"row": 0, "column": "", "reason": e.to_string()}], "committed": false}).to_string());
+    } else {
+        eprint(&format!("无法导入：{e}"));
+    }
+    ExitCode::from(2)
+}
+
 /// `jiuye import insurance FILE`: the agency's statements, one transaction.
 async fn import_insurance(settings: &Settings, file: &Path, opts: &ImportOptions, format: Format) -> anyhow::Result<ExitCode> {
     let app = open(settings, true).await?;
@@ -631,26 +654,11 @@ async fn import_insurance(settings: &Settings, file: &Path, opts: &ImportOptions
                     "{verdict}：共 {} 行，错误 {}；新增 {}，更新 {}，未变化 {}",
                     r.rows, r.rejected, r.inserted, r.updated, r.unchanged
                 ));
-                if !r.ignored_columns.is_empty() {
-                    print(&format!("已忽略不在模板中的列：{}", r.ignored_columns.join("、")));
-                }
-                for e in r.errors.iter().take(200) {
-                    print(&format!("  第{}行 {}：{}", e.row, e.column, e.reason));
-                }
-                if r.errors.len() > 200 || r.errors_truncated {
-                    print(&format!("  ……共 {} 行错误（用 --format json 查看全部）", r.rejected));
-                }
+                print_row_errors(&r.ignored_columns, &r.errors, r.errors_truncated, r.rejected);
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => {
-            if format == Format::Json {
-                print(&serde_json::json!({"accepted": 0, "rejected": 0, "errors": [{"row": 0, "column": "", "reason": e.to_string()}], "committed": false}).to_string());
-            } else {
-                eprint(&format!("无法导入：{e}"));
-            }
-            Ok(ExitCode::from(2))
-        }
+        Err(e) => Ok(import_failed(format, &e)),
     }
 }
 
@@ -696,26 +704,11 @@ async fn import(settings: &Settings, kind: ImportWhat, file: &Path, all_or_nothi
                     secs,
                     r.rows as f64 / secs.max(1e-9)
                 ));
-                if !r.ignored_columns.is_empty() {
-                    print(&format!("已忽略不在模板中的列：{}", r.ignored_columns.join("、")));
-                }
-                for e in r.errors.iter().take(200) {
-                    print(&format!("  第{}行 {}：{}", e.row, e.column, e.reason));
-                }
-                if r.errors.len() > 200 || r.errors_truncated {
-                    print(&format!("  ……共 {} 行错误（用 --format json 查看全部）", r.rejected));
-                }
+                print_row_errors(&r.ignored_columns, &r.errors, r.errors_truncated, r.rejected);
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => {
-            if format == Format::Json {
-                print(&serde_json::json!({"accepted": 0, "rejected": 0, "errors": [{"row": 0, "column": "", "reason": e.to_string()}], "committed": false}).to_string());
-            } else {
-                eprint(&format!("无法导入：{e}"));
-            }
-            Ok(ExitCode::from(2))
-        }
+        Err(e) => Ok(import_failed(format, &e)),
     }
 }
 

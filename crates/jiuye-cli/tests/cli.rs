@@ -47,6 +47,35 @@ fn import_prints_one_json_object_and_exits_zero_with_rejected_rows() {
 }
 
 #[test]
+fn the_insurance_template_imports_from_the_command_line_and_a_second_run_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db(dir.path());
+    let firms = dir.path().join("firms.csv");
+    std::fs::write(
+        &firms,
+        "单位名称,统一社会信用代码,乡镇(街道),行业,从业人数,参保人数,营业收入(万元),联系人,联系电话\n示例企业,91130527MA0000010Q,和阳镇,工业,40,30,800,王经理,13812345678\n",
+    )
+    .unwrap();
+    assert!(jiuye(dir.path(), &["--database", &url, "import", "enterprises", firms.to_str().unwrap()]).status.success());
+    let template = dir.path().join("参保.xlsx");
+    let out = jiuye(dir.path(), &["--database", &url, "template", "insurance", template.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let run = || jiuye(dir.path(), &["--database", &url, "import", "insurance", template.to_str().unwrap(), "--format", "json"]);
+    let first: serde_json::Value = serde_json::from_slice(&run().stdout).unwrap();
+    assert_eq!(
+        (first["accepted"].as_u64(), first["inserted"].as_u64(), first["rejected"].as_u64()),
+        (Some(1), Some(1), Some(0)),
+        "{first}"
+    );
+    let second: serde_json::Value = serde_json::from_slice(&run().stdout).unwrap();
+    assert_eq!(
+        (second["inserted"].as_u64(), second["updated"].as_u64(), second["unchanged"].as_u64()),
+        (Some(0), Some(0), Some(1)),
+        "{second}"
+    );
+}
+
+#[test]
 fn a_file_that_cannot_be_processed_exits_non_zero() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.xlsx");
