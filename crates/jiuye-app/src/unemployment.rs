@@ -11,7 +11,7 @@ use jiuye_domain::normalize::normalize;
 use jiuye_domain::service_level::{LevelDecision, LevelFacts, classify};
 use jiuye_domain::{DomainError, EmploymentStatus, Role, Sex};
 use jiuye_rules::retirement::{RetirementGroup, retirement_date};
-use jiuye_store::registrations::{Closing, ContactRecord, NewContact, NewRegistration, RegistrationRecord};
+use jiuye_store::registrations::{Closing, ContactRecord, DueRecord, NewContact, NewRegistration, RegistrationRecord};
 use serde_json::json;
 use time::{Date, Month};
 use uuid::Uuid;
@@ -60,18 +60,14 @@ pub fn full_months(a: Date, b: Date) -> i64 {
     months_between(a, b) - i64::from(b.day() < a.day())
 }
 
-fn level_of(
-    p: &jiuye_store::persons::PersonRecord,
-    r: &RegistrationRecord,
-    as_of: Date,
-    zero: &std::collections::HashSet<Uuid>,
-) -> LevelDecision {
-    let tags = jiuye_domain::Tag::from_storage(&p.tags);
+/// The service level of spell `r` on `as_of` from the person's facts (`Store::person_level_facts`).
+fn level_of(tags: &str, birth: Date, zero_employment_household: bool, r: &RegistrationRecord, as_of: Date) -> LevelDecision {
+    let tags = jiuye_domain::Tag::from_storage(tags);
     classify(&LevelFacts {
         tags: &tags,
-        age: crate::seekers::age_on(p.birth_date, as_of),
+        age: crate::seekers::age_on(birth, as_of),
         months_registered: full_months(r.registered_on, as_of).max(0),
-        zero_employment_household: p.household_id.is_some_and(|h| zero.contains(&h)),
+        zero_employment_household,
     })
 }
 
@@ -478,7 +474,7 @@ impl App {
             _ => None,
         };
         let rows = self.store.followup_due(&actor.scope(), township.as_deref(), month_start(as_of), as_of).await?;
-        let mut out = self.due_items(rows, as_of, 0).await?;
+        let mut out = Self::due_items(rows, as_of, 0);
         out.sort_by(|a, b| b.months_without_contact.cmp(&a.months_without_contact).then(a.registered_on.cmp(&b.registered_on)));
         Ok(out)
     }
@@ -496,47 +492,22 @@ impl App {
             _ => None,
         };
         let rows = self.store.spells_by_month_contacts(&actor.scope(), township.as_deref(), month_start(as_of), as_of, 1).await?;
-        let items = self.due_items(rows, as_of, 1).await?;
+        let items = Self::due_items(rows, as_of, 1);
         Ok(items.into_iter().filter(|d| d.contacts_needed > 1).collect())
     }
 
     /// The service level of a person's spell on `as_of`.
     pub async fn service_level(&self, r: &RegistrationRecord, as_of: Date) -> AppResult<LevelDecision> {
-        let zero: std::collections::HashSet<Uuid> = self
-            .store
-            .zero_employment(&jiuye_store::Scope::All, Some(&r.township_code), true, 1_000_000)
-            .await?
-            .into_iter()
-            .map(|z| z.household_id)
-            .collect();
-        let p = self.store.get_person(&jiuye_store::Scope::All, r.person_id).await?.ok_or(AppError::NotFound)?;
-        Ok(level_of(&p, r, as_of, &zero))
+        let facts = self.store.person_level_facts(&[r.person_id]).await?;
+        let (tags, birth, zero) = facts.get(&r.person_id).ok_or(AppError::NotFound)?;
+        Ok(level_of(tags, *birth, *zero, r, as_of))
     }
 
-    async fn due_items(&self, rows: Vec<RegistrationRecord>, as_of: Date, contacts_this_month: i64) -> AppResult<Vec<DueItem>> {
-        // One read for the persons and one per township for the zero-employment households,
-        // whatever the length of the list.
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
-        let facts = self.store.person_level_facts(&ids).await?;
-        let mut townships: Vec<&str> = rows.iter().map(|r| r.township_code.as_str()).collect();
-        townships.sort_unstable();
-        townships.dedup();
-        let mut zero = std::collections::HashSet::new();
-        for t in townships {
-            zero.extend(
-                self.store.zero_employment(&jiuye_store::Scope::All, Some(t), true, 10_000_000).await?.into_iter().map(|z| z.household_id),
-            );
-        }
+    /// The list's lines; the query gave each spell the facts its service level reads.
+    fn due_items(rows: Vec<DueRecord>, as_of: Date, contacts_this_month: i64) -> Vec<DueItem> {
         let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let Some((tags, birth, household)) = facts.get(&r.person_id) else { continue };
-            let tags = jiuye_domain::Tag::from_storage(tags);
-            let level = classify(&LevelFacts {
-                tags: &tags,
-                age: crate::seekers::age_on(*birth, as_of),
-                months_registered: full_months(r.registered_on, as_of).max(0),
-                zero_employment_household: household.is_some_and(|h| zero.contains(&h)),
-            });
+        for DueRecord { spell: r, tags, birth_date, zero_household } in rows {
+            let level = level_of(&tags, birth_date, zero_household != 0, &r, as_of);
             let months = months_without_contact(r.registered_on, r.last_contact_on, as_of);
             out.push(DueItem {
                 registration_id: r.id,
@@ -555,7 +526,7 @@ impl App {
                 contacts_this_month,
             });
         }
-        Ok(out)
+        out
     }
 
     /// Coverage of `as_of`'s month by township: `(code, name, active, contacted)`; staff and leaders.

@@ -74,6 +74,20 @@ impl App {
     /// Current zero-employment households (`current = true`, longest open first) or the cleared
     /// periods (newest first), in the actor's scope.
     pub async fn zero_employment(&self, actor: &Actor, township: Option<&str>, current: bool) -> AppResult<Vec<ZeroItem>> {
+        // All of them: a limit here cut the list silently (100,000 of 115,834 current households at
+        // 7,000,000 persons, docs/BENCHMARKS.md, issue 5), and the CLI's list is the complete one.
+        self.zero_employment_first(actor, township, current, i64::MAX).await
+    }
+
+    /// The first `limit` of the same list (a page that shows only the newest cleared periods need
+    /// not read the whole history).
+    pub async fn zero_employment_first(
+        &self,
+        actor: &Actor,
+        township: Option<&str>,
+        current: bool,
+        limit: i64,
+    ) -> AppResult<Vec<ZeroItem>> {
         if !actor.role.can_read_persons() {
             return Err(AppError::Forbidden("当前角色不能查看零就业家庭"));
         }
@@ -84,7 +98,7 @@ impl App {
             _ => None,
         };
         let today = self.clock.today();
-        let rows = self.store.zero_employment(&actor.scope(), township.as_deref(), current, 100_000).await?;
+        let rows = self.store.zero_employment(&actor.scope(), township.as_deref(), current, limit).await?;
         Ok(rows.into_iter().map(|z| item(z, today)).collect())
     }
 

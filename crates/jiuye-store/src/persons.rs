@@ -418,16 +418,22 @@ impl Store {
             .bind(status).bind(name).bind(id).bind(limit).fetch_all(p).await)?)
     }
 
-    /// What the service levels read of many persons at once: `id → (tags, birth date, household)`.
-    pub async fn person_level_facts(&self, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, (String, Date, Option<Uuid>)>> {
+    /// What the service level reads of persons: `id → (tags, birth date, member of a household with
+    /// an open zero-employment period)`; the membership is one probe of the open periods' unique
+    /// index per person (the due lists read the same facts in their own query).
+    pub async fn person_level_facts(&self, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, (String, Date, bool)>> {
         let mut out = std::collections::HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(1000) {
             let ph: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql =
-                self.dialect(format!("SELECT p.id, p.tags, p.birth_date, p.household_id FROM persons p WHERE p.id IN ({})", ph.join(",")));
+            let sql = self.dialect(format!(
+                "SELECT p.id, p.tags, p.birth_date, CAST(CASE WHEN EXISTS (SELECT 1 FROM zero_employment z
+                     WHERE z.household_id = p.household_id AND z.cleared_on IS NULL) THEN 1 ELSE 0 END AS BIGINT)
+                 FROM persons p WHERE p.id IN ({})",
+                ph.join(",")
+            ));
             let args: Vec<Arg> = chunk.iter().map(|u| Arg::Uuid(*u)).collect();
-            let rows: Vec<(Uuid, String, Date, Option<Uuid>)> = on_db!(self.db, p => bind_args!(sqlx::query_as::<_, (Uuid, String, Date, Option<Uuid>)>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(p).await)?;
-            out.extend(rows.into_iter().map(|(id, t, b, h)| (id, (t, b, h))));
+            let rows: Vec<(Uuid, String, Date, i64)> = on_db!(self.db, p => bind_args!(sqlx::query_as::<_, (Uuid, String, Date, i64)>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(p).await)?;
+            out.extend(rows.into_iter().map(|(id, t, b, z)| (id, (t, b, z != 0))));
         }
         Ok(out)
     }

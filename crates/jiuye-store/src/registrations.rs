@@ -31,6 +31,20 @@ pub struct RegistrationRecord {
     pub updated_at: OffsetDateTime,
 }
 
+/// A spell of a follow-up list with what its service level reads of the person, from the list's
+/// own query. Reading them afterwards cost 5 of the 14 s of the district's due list at 7,000,000
+/// persons: 250 queries for the 249,361 persons (3.0 s) and the zero-employment households of each
+/// township, joined to `households` (2.0 s) (docs/BENCHMARKS.md, issue 5).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DueRecord {
+    #[sqlx(flatten)]
+    pub spell: RegistrationRecord,
+    pub tags: String,
+    pub birth_date: Date,
+    /// 1 when the person's household has an open zero-employment period, else 0.
+    pub zero_household: i64,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct ContactRecord {
     pub id: Uuid,
@@ -131,13 +145,7 @@ impl Store {
     /// Spells active on `as_of` with no contact between `month_start` and `as_of` (the follow-up
     /// due list of that month), in the scope, optionally one township; oldest registration first.
     /// `last_contact_on` is the last contact on or before `as_of`.
-    pub async fn followup_due(
-        &self,
-        scope: &Scope,
-        township: Option<&str>,
-        month_start: Date,
-        as_of: Date,
-    ) -> Result<Vec<RegistrationRecord>> {
+    pub async fn followup_due(&self, scope: &Scope, township: Option<&str>, month_start: Date, as_of: Date) -> Result<Vec<DueRecord>> {
         self.spells_by_month_contacts(scope, township, month_start, as_of, 0).await
     }
 
@@ -150,7 +158,7 @@ impl Store {
         month_start: Date,
         as_of: Date,
         contacts: i64,
-    ) -> Result<Vec<RegistrationRecord>> {
+    ) -> Result<Vec<DueRecord>> {
         let mut f = Filter::default();
         if !f.person_scope(scope, "r.township_code") {
             return Ok(Vec::new());
@@ -173,14 +181,14 @@ impl Store {
             "SELECT r.id, r.person_id, p.name, p.id_masked, r.township_code, t.name AS township_name, r.registered_on, r.channel,
                 r.registered_by, r.closed_on, r.close_reason, r.close_note, r.closed_by,
                 (SELECT MAX(c.contact_on) FROM contacts c WHERE c.registration_id = r.id AND c.contact_on <= ${n}) AS last_contact_on,
-                r.version, r.created_at, r.updated_at
+                r.version, r.created_at, r.updated_at, p.tags, p.birth_date,
+                CAST(CASE WHEN EXISTS (SELECT 1 FROM zero_employment z WHERE z.household_id = p.household_id AND z.cleared_on IS NULL)
+                     THEN 1 ELSE 0 END AS BIGINT) AS zero_household
              FROM registrations r JOIN persons p ON p.id = r.person_id JOIN townships t ON t.code = r.township_code{}
              ORDER BY r.registered_on, r.id",
             f.where_clause()
         );
-        Ok(
-            on_db!(self.db, p => bind_args!(sqlx::query_as::<_, RegistrationRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_all(p).await)?,
-        )
+        Ok(on_db!(self.db, p => bind_args!(sqlx::query_as::<_, DueRecord>(sqlx::AssertSqlSafe(sql.as_str())), f.args).fetch_all(p).await)?)
     }
 
     /// The spell active on `as_of` of every person in scope (optionally one township):

@@ -105,3 +105,45 @@ async fn a_household_becomes_zero_employment_and_is_cleared_as_its_members_chang
         db.cleanup().await;
     }
 }
+
+/// A registered member of a zero-employment household is served intensively (重点帮扶, measure
+/// (二十二)) on the due list, on the second-contact list and on the spell's page — read in the
+/// lists' own query — and no longer once a member of working age works.
+#[tokio::test]
+async fn members_of_zero_employment_households_are_followed_up_intensively() {
+    for db in TestDb::all().await {
+        let (app, clock) = app_with_clock(&db).await;
+        clock.set(datetime!(2026-11-10 02:00:00 UTC));
+        let clerk = actor("clerk1", Role::TownshipClerk, Some("130527100"), None);
+        let a = app.create_person(&Actor::cli(), &input("甲", 11, date!(1990 - 01 - 01), "H7", "unemployed")).await.unwrap();
+        app.create_person(&Actor::cli(), &input("丙", 13, date!(1988 - 01 - 01), "H8", "employed")).await.unwrap();
+        let b = app.create_person(&Actor::cli(), &input("乙", 12, date!(1992 - 01 - 01), "H8", "unemployed")).await.unwrap();
+        assert_eq!(current(&app).await, ["H7"], "{}", db.backend);
+        let on = RegistrationInput { registered_on: "2026-11-02".into(), ..Default::default() };
+        let ra = app.register_unemployment(&clerk, a, &on).await.unwrap();
+        app.register_unemployment(&clerk, b, &on).await.unwrap();
+
+        let due = app.followup_due(&clerk, None, None).await.unwrap();
+        let level = |n: &str| due.iter().find(|x| x.name == n).map(|x| (x.service_level, x.level_reasons.clone())).unwrap();
+        assert_eq!(level("甲"), ("重点帮扶", vec!["零就业家庭成员".to_string()]), "{}", db.backend);
+        assert_eq!(level("乙").0, "常规服务", "丙 works in H8");
+        let spell = app.get_registration(&clerk, ra).await.unwrap();
+        assert_eq!(app.service_level(&spell, date!(2026 - 11 - 10)).await.unwrap().level.label(), "重点帮扶");
+        let contact = jiuye_app::unemployment::ContactInput {
+            contact_on: "2026-11-05".into(),
+            method: "phone".into(),
+            outcome: "仍在求职".into(),
+            ..Default::default()
+        };
+        app.record_contact(&clerk, ra, &contact).await.unwrap();
+        let second = app.followup_second_contacts(&clerk, None, None).await.unwrap();
+        assert_eq!(second.iter().map(|x| (x.name.as_str(), x.contacts_needed)).collect::<Vec<_>>(), [("甲", 2)]);
+
+        // 丁 of H7 works: the household is cleared, and 甲 needs one contact a month again.
+        app.create_person(&Actor::cli(), &input("丁", 14, date!(1985 - 01 - 01), "H7", "employed")).await.unwrap();
+        assert!(current(&app).await.is_empty());
+        assert!(app.followup_second_contacts(&clerk, None, None).await.unwrap().is_empty());
+        assert_eq!(app.service_level(&spell, date!(2026 - 11 - 10)).await.unwrap().level.label(), "常规服务");
+        db.cleanup().await;
+    }
+}

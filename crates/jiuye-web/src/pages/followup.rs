@@ -285,7 +285,8 @@ pub struct ZeroParams {
 pub async fn zero(State(s): State<AppState>, staff: Staff, Query(q): Query<ZeroParams>) -> Result<Response, PageError> {
     let actor = staff.actor();
     let current = s.app.zero_employment(actor, Some(&q.township), true).await.map_err(|e| staff.err(e))?;
-    let cleared = s.app.zero_employment(actor, Some(&q.township), false).await.map_err(|e| staff.err(e))?;
+    // The page shows the 200 most recently cleared; it need not read the whole history.
+    let cleared = s.app.zero_employment_first(actor, Some(&q.township), false, 200).await.map_err(|e| staff.err(e))?;
     let mut by: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for z in &current {
         *by.entry(z.township_name.clone()).or_default() += 1;
