@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use crate::import::{ImportOptions, RowError};
-use crate::monitoring_import::{Collect, credit_text, map_columns, plain_text, push};
+use crate::monitoring_import::{credit_text, map_columns, plain_text, push, read_small_table};
 use crate::{Actor, App, AppError, AppResult};
 
 /// The template's columns, in order.
@@ -175,21 +175,8 @@ impl App {
         if !can_import_insurance(actor.role) {
             return Err(AppError::Forbidden("单位参保缴费数据由区人社局导入"));
         }
-        let digest = crate::import::file_sha256(path).map_err(|e| AppError::BadInput(format!("无法读取文件：{e}")))?;
-        let mut limits = opts.limits.clone();
-        limits.max_rows = limits.max_rows.min(MAX_INSURANCE_ROWS);
-        let (p, name) = (path.to_path_buf(), original_name.to_string());
-        let table = tokio::task::spawn_blocking(move || {
-            let mut sink = Collect { header: Vec::new(), rows: Vec::new() };
-            jiuye_io::read_table(&p, &name, &limits, &mut sink).map(|_| sink)
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("读取线程异常：{e}")))?
-        .map_err(|e| AppError::BadInput(e.to_string()))?;
+        let (digest, table) = read_small_table(path, original_name, opts, MAX_INSURANCE_ROWS).await?;
         let mut report = InsuranceImport { all_or_nothing: opts.all_or_nothing, rows: table.rows.len() as u64, ..Default::default() };
-        if table.header.iter().all(|h| h.trim().is_empty()) {
-            return Err(AppError::BadInput("文件中没有表头".into()));
-        }
         let columns = map_headers(&table.header, &mut report)?;
         let col = |row: &RawRow, name: &str| columns.get(name).and_then(|i| row.cells.get(*i)).cloned();
 

@@ -180,6 +180,32 @@ pub(crate) fn credit_text(cell: Option<&RawCell>) -> Result<String, String> {
     }
 }
 
+/// Reads a whole file of at most `max_rows` rows off the async runtime (jiuye-io's checks of size,
+/// zip bombs, formulas and merged cells apply), with its SHA-256; a file without a header row or
+/// that cannot be read is refused whole.
+pub(crate) async fn read_small_table(
+    path: &Path,
+    original_name: &str,
+    opts: &ImportOptions,
+    max_rows: u32,
+) -> AppResult<(String, Collect)> {
+    let digest = crate::import::file_sha256(path).map_err(|e| AppError::BadInput(format!("无法读取文件：{e}")))?;
+    let mut limits = opts.limits.clone();
+    limits.max_rows = limits.max_rows.min(max_rows);
+    let (p, name) = (path.to_path_buf(), original_name.to_string());
+    let table = tokio::task::spawn_blocking(move || {
+        let mut sink = Collect { header: Vec::new(), rows: Vec::new() };
+        jiuye_io::read_table(&p, &name, &limits, &mut sink).map(|_| sink)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("读取线程异常：{e}")))?
+    .map_err(|e| AppError::BadInput(e.to_string()))?;
+    if table.header.iter().all(|h| h.trim().is_empty()) {
+        return Err(AppError::BadInput("文件中没有表头".into()));
+    }
+    Ok((digest, table))
+}
+
 pub(crate) struct Collect {
     pub(crate) header: Vec<String>,
     pub(crate) rows: Vec<RawRow>,
@@ -252,21 +278,8 @@ impl App {
         if !can_import_reports(actor.role) {
             return Err(AppError::Forbidden("用工监测报表由区人社局或乡镇窗口导入"));
         }
-        let digest = crate::import::file_sha256(path).map_err(|e| AppError::BadInput(format!("无法读取文件：{e}")))?;
-        let mut limits = opts.limits.clone();
-        limits.max_rows = limits.max_rows.min(MAX_REPORT_ROWS);
-        let (p, name) = (path.to_path_buf(), original_name.to_string());
-        let table = tokio::task::spawn_blocking(move || {
-            let mut sink = Collect { header: Vec::new(), rows: Vec::new() };
-            jiuye_io::read_table(&p, &name, &limits, &mut sink).map(|_| sink)
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("读取线程异常：{e}")))?
-        .map_err(|e| AppError::BadInput(e.to_string()))?;
+        let (digest, table) = read_small_table(path, original_name, opts, MAX_REPORT_ROWS).await?;
         let mut report = ReportImport { all_or_nothing: opts.all_or_nothing, rows: table.rows.len() as u64, ..Default::default() };
-        if table.header.iter().all(|h| h.trim().is_empty()) {
-            return Err(AppError::BadInput("文件中没有表头".into()));
-        }
         let columns = map_headers(&table.header, &mut report)?;
         let col = |row: &RawRow, name: &str| columns.get(name).and_then(|i| row.cells.get(*i)).cloned();
 
