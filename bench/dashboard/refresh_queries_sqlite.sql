@@ -4,7 +4,11 @@
 -- name: registration_spells
 SELECT township_code, substr(CAST(registered_on AS TEXT), 1, 7), substr(CAST(closed_on AS TEXT), 1, 7), COALESCE(close_reason, '') IN ('employed', 'entrepreneurship'), COUNT(*) FROM registrations GROUP BY 1, 2, 3, 4;
 -- name: contacts
+-- (before 0807978: the follow-up read; kept so the old and the new read are timed on the same data)
 SELECT r.township_code, substr(CAST(c.contact_on AS TEXT), 1, 7), COUNT(DISTINCT c.registration_id) FROM contacts c JOIN registrations r ON r.id = c.registration_id GROUP BY 1, 2;
+-- name: contact_months
+-- (from 0807978: the follow-up read over contact_months, migration 0011)
+SELECT township_code, month, COUNT(*) FROM contact_months GROUP BY 1, 2;
 -- name: person_tags
 SELECT township_code, tags, COUNT(*) FROM persons WHERE tags <> '' GROUP BY 1, 2;
 -- name: open_posts

@@ -115,7 +115,7 @@ for c in cases:
               f"| {last.get('cells', '?')} | {last.get('millis', '?')} | {rss / 1024 if rss else 0:,.0f} MiB | {h['load']} |")
 
 print("\nThe refresh's grouped reads, each run once on its own (GNU time wall, client process included):\n")
-qnames = ["registration_spells", "contacts", "person_tags", "open_posts", "posts_published", "seekers", "reports", "alerts",
+qnames = ["registration_spells", "contacts", "contact_months", "person_tags", "open_posts", "posts_published", "seekers", "reports", "alerts",
           "committed", "paid"]
 print("| backend | persons | " + " | ".join(qnames) + " | sum |")
 print("|---|---:|" + "---:|" * (len(qnames) + 1))
@@ -124,8 +124,10 @@ for c in cases:
     vals = [gnu_time(c, f"refresh-q-{q}")[0] for q in qnames]
     if all(v is None for v in vals):
         continue
+    # The sum is that of the reads the refresh makes: contact_months where it was timed, else contacts.
+    now = [v for q, v in zip(qnames, vals) if v and not (q == "contacts" and vals[2] is not None)]
     print(f"| {backend} | {int(n):,} | " + " | ".join(f"{v * 1000:,.0f} ms" if v is not None else "–" for v in vals)
-          + f" | {sum(v for v in vals if v) * 1000:,.0f} ms |")
+          + f" | {sum(now) * 1000:,.0f} ms |")
 
 print("\n### Dashboard page: `GET /dashboard` (bureau staff, 12 months)\n")
 print("| backend | persons | view | HTML | curl ×N: p50 / p99 (max) | wrk -t1 -c1: requests, p50 / p90 / p99 | req/s | non-2xx | load (curl; wrk) |")
