@@ -136,6 +136,8 @@ impl Default for ConnectOptions {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) db: Db,
+    /// SQLite's page cache per connection, in KiB (0 on PostgreSQL).
+    pub(crate) sqlite_cache_kib: u64,
 }
 
 impl Store {
@@ -170,7 +172,8 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(redact_url(url)));
         };
-        Ok(Self { db })
+        let sqlite_cache_kib = if matches!(db, Db::Sqlite(_)) { u64::from(opts.sqlite_cache_mib) * 1024 } else { 0 };
+        Ok(Self { db, sqlite_cache_kib })
     }
 
     /// The statement as this backend binds it fastest (see `args::positional`).
