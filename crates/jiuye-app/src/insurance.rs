@@ -16,8 +16,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use jiuye_domain::Role;
 use jiuye_domain::normalize::normalize;
-use jiuye_domain::{CreditCode, Role};
 use jiuye_io::{RawCell, RawRow};
 use jiuye_store::insurance::InsuranceRecord;
 use jiuye_store::monitoring::ReportTarget;
@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use crate::import::{ImportOptions, RowError};
-use crate::monitoring_import::{credit_text, map_columns, plain_text, push, read_small_table};
+use crate::monitoring_import::{credit_code_cell, map_columns, plain_text, push, read_small_table};
 use crate::{Actor, App, AppError, AppResult};
 
 /// The template's columns, in order.
@@ -190,17 +190,7 @@ impl App {
                 push(&mut errors, &mut truncated, n, column, reason);
                 bad = true;
             };
-            let code = match credit_text(col(row, "统一社会信用代码").as_ref()) {
-                Ok(t) if normalize(&t).is_empty() => {
-                    err("统一社会信用代码", "不能为空".into());
-                    None
-                }
-                Ok(t) => CreditCode::parse(&t).map(|c| c.as_str().to_string()).map_err(|e| err("统一社会信用代码", e.message)).ok(),
-                Err(reason) => {
-                    err("统一社会信用代码", reason);
-                    None
-                }
-            };
+            let code = credit_code_cell(col(row, "统一社会信用代码").as_ref()).map_err(|r| err("统一社会信用代码", r)).ok();
             let year = year_of(col(row, "年度").as_ref()).map_err(|r| err("年度", r)).ok();
             let insured = match plain_text("参加失业保险", col(row, "参加失业保险").as_ref()) {
                 Ok(t) => match yes_no(&t) {

@@ -171,6 +171,15 @@ pub(crate) fn plain_text(column: &str, cell: Option<&RawCell>) -> Result<String,
     }
 }
 
+/// A credit-code cell: text (a number has lost its last digits), not empty, a valid code.
+pub(crate) fn credit_code_cell(cell: Option<&RawCell>) -> Result<String, String> {
+    let t = credit_text(cell)?;
+    if normalize(&t).is_empty() {
+        return Err("不能为空".into());
+    }
+    CreditCode::parse(&t).map(|c| c.as_str().to_string()).map_err(|e| e.message)
+}
+
 pub(crate) fn credit_text(cell: Option<&RawCell>) -> Result<String, String> {
     match cell {
         Some(RawCell::Int(_) | RawCell::Float(_)) => {
@@ -295,23 +304,7 @@ impl App {
                 push(&mut errors, &mut truncated, n, column, reason);
                 bad = true;
             };
-            let code = match credit_text(col(row, "统一社会信用代码").as_ref()) {
-                Ok(t) if normalize(&t).is_empty() => {
-                    err("统一社会信用代码", "不能为空".into());
-                    None
-                }
-                Ok(t) => match CreditCode::parse(&t) {
-                    Ok(c) => Some(c.as_str().to_string()),
-                    Err(e) => {
-                        err("统一社会信用代码", e.message);
-                        None
-                    }
-                },
-                Err(reason) => {
-                    err("统一社会信用代码", reason);
-                    None
-                }
-            };
+            let code = credit_code_cell(col(row, "统一社会信用代码").as_ref()).map_err(|r| err("统一社会信用代码", r)).ok();
             let period = match period_text(col(row, "报表月份").as_ref()) {
                 Ok(t) if t.is_empty() => {
                     err("报表月份", "不能为空，应为 2020-03 这样的年月".into());
