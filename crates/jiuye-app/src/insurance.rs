@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use crate::import::{ImportOptions, RowError};
-use crate::monitoring_import::{credit_code_cell, map_columns, plain_text, push, read_small_table};
+use crate::monitoring_import::{credit_code_cell, header_key, map_columns, plain_text, push, read_small_table};
 use crate::{Actor, App, AppError, AppResult};
 
 /// The template's columns, in order.
@@ -63,7 +63,7 @@ pub struct InsuranceImport {
 
 /// Other names the agency's exports give the columns.
 fn canonical_header(h: &str) -> String {
-    let n = normalize(h).replace(['（', '）', '(', ')', ' ', ':', '：', '*'], "");
+    let n = header_key(h);
     let c = match n.as_str() {
         "统一社会信用代码" | "信用代码" | "社会信用代码" | "单位统一社会信用代码" => "统一社会信用代码",
         "单位名称" | "企业名称" | "参保单位名称" => "单位名称",

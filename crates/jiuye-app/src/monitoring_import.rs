@@ -91,9 +91,15 @@ pub struct ReportImport {
     pub errors_truncated: bool,
 }
 
+/// A header as compared with the known names: normalised, without brackets, spaces, colons and
+/// the asterisk some templates put on required columns.
+pub(crate) fn header_key(h: &str) -> String {
+    normalize(h).replace(['（', '）', '(', ')', ' ', ':', '：', '*'], "")
+}
+
 /// Other names offices give the template's columns.
 fn canonical_header(h: &str) -> String {
-    let n = normalize(h).replace(['（', '）', '(', ')', ' ', ':', '：', '*'], "");
+    let n = header_key(h);
     let c = match n.as_str() {
         "统一社会信用代码" | "信用代码" | "社会信用代码" => "统一社会信用代码",
         "报表月份" | "月份" | "统计月份" | "所属月份" | "报告期" | "报表期" => "报表月份",

@@ -528,8 +528,7 @@ impl App {
                 if let Some(i) = sp.insured {
                     m.insert("person.insured_unemployed".into(), json!(i));
                 }
-                // A recorded end of the benefit means the person was entitled to it.
-                if let Some(e) = sp.benefit_entitled.or(sp.benefit_ended_on.map(|_| true)) {
+                if let Some(e) = sp.entitled() {
                     m.insert("person.entitled_to_unemployment_benefit".into(), json!(e));
                 }
                 if let Some(d) = sp.benefit_ended_on {

@@ -149,8 +149,7 @@ impl App {
                 registered_since.push(spell.map(|s| s.registered_on));
                 // Known only from a spell that recorded it; otherwise unknown, never guessed.
                 insured.push(spell.and_then(|s| s.insured));
-                // A recorded end of the benefit means the person was entitled to it.
-                entitled.push(spell.and_then(|s| s.benefit_entitled.or(s.benefit_ended_on.map(|_| true))));
+                entitled.push(spell.and_then(|s| s.entitled()));
                 ended.push(spell.and_then(|s| s.benefit_ended_on));
                 returning.push(Some(has(Tag::ReturningMigrant)));
                 graduate.push(Some(has(Tag::Graduate) || has(Tag::UnemployedGraduate)));

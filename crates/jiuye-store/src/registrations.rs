@@ -82,6 +82,14 @@ pub struct SpellFacts {
     pub benefit_ended_on: Option<Date>,
 }
 
+impl SpellFacts {
+    /// Entitled to the unemployment benefit, as recorded; a recorded end of the benefit means the
+    /// person was entitled to it (docs/RULES.md, "benefit run out" needs entitlement).
+    pub fn entitled(&self) -> Option<bool> {
+        self.benefit_entitled.or(self.benefit_ended_on.map(|_| true))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewContact {
     pub id: Uuid,

@@ -518,25 +518,30 @@ fn layoff_rates(
     Ok(())
 }
 
+/// One operation through the scalar kernels of `expr.rs` (a row, or a constant segment).
+fn scalar_kernel(op: &Op<'_>, args: &[Option<Scalar>]) -> Result<Option<Scalar>, String> {
+    let arg = |k: usize| args.get(k).copied().flatten();
+    Ok(match op {
+        Op::Cmp(o) => expr::compare(*o, arg(0), arg(1))?,
+        Op::And => args.iter().try_fold(Some(Scalar::Bool(true)), |acc, x| expr::and2(acc, *x))?,
+        Op::Or => args.iter().try_fold(Some(Scalar::Bool(false)), |acc, x| expr::or2(acc, *x))?,
+        Op::Not => expr::not1(arg(0))?,
+        Op::In(codes) => expr::member(arg(0), codes)?,
+        Op::Arith(o) => expr::arith(*o, arg(0), arg(1))?,
+        Op::If => expr::choose(arg(0), arg(1), arg(2))?,
+        Op::AddMonths => expr::months_after(arg(0), arg(1))?,
+        Op::Year => expr::year_of(arg(0))?,
+        other => return Err(format!("扫描计划内部错误：{other:?}")),
+    })
+}
+
 /// The scalar kernels of `expr.rs`, row by row.
 fn generic(op: &Op<'_>, kids: &[Node<'_>], ty: Ty, buf: &mut Buf, cx: &Cx<'_>) -> Result<(), String> {
     let mut args: Vec<Option<Scalar>> = Vec::with_capacity(kids.len());
     for i in 0..cx.len {
         args.clear();
         args.extend(kids.iter().map(|k| k.scalar_at(cx, i)));
-        let arg = |k: usize| args.get(k).copied().flatten();
-        let v = match op {
-            Op::Cmp(o) => expr::compare(*o, arg(0), arg(1))?,
-            Op::And => args.iter().try_fold(Some(Scalar::Bool(true)), |acc, x| expr::and2(acc, *x))?,
-            Op::Or => args.iter().try_fold(Some(Scalar::Bool(false)), |acc, x| expr::or2(acc, *x))?,
-            Op::Not => expr::not1(arg(0))?,
-            Op::In(codes) => expr::member(arg(0), codes)?,
-            Op::Arith(o) => expr::arith(*o, arg(0), arg(1))?,
-            Op::If => expr::choose(arg(0), arg(1), arg(2))?,
-            Op::AddMonths => expr::months_after(arg(0), arg(1))?,
-            Op::Year => expr::year_of(arg(0))?,
-            other => return Err(format!("扫描计划内部错误：{other:?}")),
-        };
+        let v = scalar_kernel(op, &args)?;
         buf.put(ty, i, v, cx.syms)?;
     }
     Ok(())
@@ -669,19 +674,7 @@ impl<'a> Compiler<'a> {
             let mut vals = Vec::with_capacity(self.reps.len());
             for s in 0..self.reps.len() {
                 let args: Vec<Option<Scalar>> = kids.iter().map(|k| k.piece.get(s).copied().flatten()).collect();
-                let arg = |k: usize| args.get(k).copied().flatten();
-                vals.push(match &op {
-                    Op::Cmp(o) => expr::compare(*o, arg(0), arg(1))?,
-                    Op::And => args.iter().try_fold(Some(Scalar::Bool(true)), |acc, x| expr::and2(acc, *x))?,
-                    Op::Or => args.iter().try_fold(Some(Scalar::Bool(false)), |acc, x| expr::or2(acc, *x))?,
-                    Op::Not => expr::not1(arg(0))?,
-                    Op::In(codes) => expr::member(arg(0), codes)?,
-                    Op::Arith(o) => expr::arith(*o, arg(0), arg(1))?,
-                    Op::If => expr::choose(arg(0), arg(1), arg(2))?,
-                    Op::AddMonths => expr::months_after(arg(0), arg(1))?,
-                    Op::Year => expr::year_of(arg(0))?,
-                    other => return Err(format!("扫描计划内部错误：{other:?}")),
-                });
+                vals.push(scalar_kernel(&op, &args)?);
             }
             return self.piece(vals, ty);
         }
