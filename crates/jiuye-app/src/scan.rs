@@ -319,7 +319,7 @@ impl App {
             let mut by_township: BTreeMap<String, (usize, Decimal)> = BTreeMap::new();
             for (i, d) in r.decisions.iter().enumerate() {
                 if *d == Outcome::Eligible {
-                    let amount = r.amounts.get(i).copied().flatten();
+                    let amount = r.amount(i);
                     let hit = s.hit(p, i, true, amount.map(yuan), None);
                     let e = by_township.entry(hit.township_code.clone()).or_insert((0, Decimal::ZERO));
                     e.0 += 1;
@@ -331,13 +331,8 @@ impl App {
             for &i in &close {
                 hits.push(s.hit(p, i, false, None, r.failed_conditions(i).first().copied()));
             }
-            let mut unknown: Vec<(&'static str, usize)> = r
-                .condition_ids
-                .iter()
-                .enumerate()
-                .map(|(bit, id)| (*id, r.unknown.iter().filter(|m| *m & (1u64 << bit) != 0).count()))
-                .filter(|(_, n)| *n > 0)
-                .collect();
+            let mut unknown: Vec<(&'static str, usize)> =
+                r.condition_ids.iter().enumerate().map(|(bit, id)| (*id, r.unknown_count(bit))).filter(|(_, n)| *n > 0).collect();
             unknown.sort_by_key(|u| std::cmp::Reverse(u.1));
             summaries.push(ProgramSummary {
                 program: p.id,

@@ -126,6 +126,8 @@ impl Stored {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct GrantTable {
     offsets: Vec<u32>,
+    /// The cases that have at least one entry, in order.
+    rows: Vec<u32>,
     programs: Vec<u32>,
     dates: Vec<i32>,
     names: Vec<String>,
@@ -149,8 +151,20 @@ impl GrantTable {
             }
             t.offsets.push(u32::try_from(t.programs.len()).ok()?);
         }
+        t.rows = rows_with_entries(&t.offsets)?;
         Some(t)
     }
+}
+
+/// The cases whose offsets enclose at least one entry.
+fn rows_with_entries(offsets: &[u32]) -> Option<Vec<u32>> {
+    let mut rows = Vec::new();
+    for (i, w) in offsets.windows(2).enumerate() {
+        if matches!(w, [a, b] if a != b) {
+            rows.push(u32::try_from(i).ok()?);
+        }
+    }
+    Some(rows)
 }
 
 /// Facts of many cases, column by column.
@@ -254,6 +268,7 @@ impl FactColumns {
             }
             table.offsets.push(u32::try_from(table.programs.len()).map_err(|_| too_many())?);
         }
+        table.rows = rows_with_entries(&table.offsets).ok_or_else(too_many)?;
         self.grants = Some(table);
         Ok(())
     }
@@ -355,7 +370,47 @@ fn column_kind(c: &Column) -> &'static str {
     }
 }
 
+/// Per-case condition bitmasks, as narrow as the program's condition count allows (most
+/// programs have fewer than 8 conditions: one byte per case instead of eight).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Masks {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+    U64(Vec<u64>),
+}
+
+impl Masks {
+    fn get(&self, i: usize) -> Option<u64> {
+        match self {
+            Masks::U8(v) => v.get(i).map(|m| u64::from(*m)),
+            Masks::U16(v) => v.get(i).map(|m| u64::from(*m)),
+            Masks::U32(v) => v.get(i).map(|m| u64::from(*m)),
+            Masks::U64(v) => v.get(i).copied(),
+        }
+    }
+
+    /// How many cases have bit `bit` set.
+    fn count_bit(&self, bit: usize) -> usize {
+        fn count<T: Copy + Into<u64>>(v: &[T], bit: usize) -> usize {
+            let m = 1u64.checked_shl(u32::try_from(bit).unwrap_or(u32::MAX)).unwrap_or(0);
+            v.iter().filter(|x| (**x).into() & m != 0).count()
+        }
+        match self {
+            Masks::U8(v) => count(v, bit),
+            Masks::U16(v) => count(v, bit),
+            Masks::U32(v) => count(v, bit),
+            Masks::U64(v) => count(v, bit),
+        }
+    }
+}
+
 /// Per case: the decision, the amount, and which conditions failed or were unknown.
+///
+/// The result is compact (7 bytes per case for a program of up to 8 conditions): amounts are an
+/// index into a table of distinct values (a program whose amount is a parameter has one value
+/// per segment of reference dates) and the condition masks are as narrow as the program allows.
+/// Read them with `amount`, `amounts`, `failed_mask` and `unknown_mask`.
 #[derive(Debug, Clone)]
 pub struct ScanResult {
     pub program: &'static str,
@@ -364,11 +419,13 @@ pub struct ScanResult {
     /// Condition ids in bit order; the exclusivity check, when the program has one, is last.
     pub condition_ids: Vec<&'static str>,
     pub decisions: Vec<Outcome>,
-    pub amounts: Vec<Option<Decimal>>,
+    /// Per case: 0 for no amount, else 1 + the position of the amount in `amount_values`.
+    pub(crate) amount_ix: Vec<u32>,
+    pub(crate) amount_values: Vec<Decimal>,
     /// Bit `i` set: condition `condition_ids[i]` failed.
-    pub failed: Vec<u64>,
+    pub(crate) failed: Masks,
     /// Bit `i` set: condition `condition_ids[i]` is unknown.
-    pub unknown: Vec<u64>,
+    pub(crate) unknown: Masks,
 }
 
 impl ScanResult {
@@ -384,20 +441,60 @@ impl ScanResult {
         self.decisions.iter().filter(|d| **d == outcome).count()
     }
 
+    /// The amount of case `i`: set for eligible cases of programs with an amount, else `None`.
+    pub fn amount(&self, i: usize) -> Option<Decimal> {
+        let ix = usize::try_from(*self.amount_ix.get(i)?).ok()?;
+        self.amount_values.get(ix.checked_sub(1)?).copied()
+    }
+
+    /// The amounts of all cases, in order.
+    pub fn amounts(&self) -> impl Iterator<Item = Option<Decimal>> + '_ {
+        self.amount_ix
+            .iter()
+            .map(|ix| usize::try_from(*ix).ok().and_then(|k| k.checked_sub(1)).and_then(|k| self.amount_values.get(k)).copied())
+    }
+
     /// Sum of the amounts of eligible cases (loan ceilings included: check `amount_kind`).
     pub fn total_amount(&self) -> Decimal {
-        self.amounts.iter().flatten().copied().sum()
+        // Count the cases per amount, then multiply: one addition per distinct amount.
+        let mut per_value = vec![0u64; self.amount_values.len() + 1];
+        for ix in &self.amount_ix {
+            if let Some(c) = usize::try_from(*ix).ok().and_then(|k| per_value.get_mut(k)) {
+                *c += 1;
+            }
+        }
+        self.amount_values.iter().zip(per_value.iter().skip(1)).map(|(v, n)| *v * Decimal::from(*n)).sum()
+    }
+
+    /// Bit `b` set: condition `condition_ids[b]` failed for case `i`.
+    pub fn failed_mask(&self, i: usize) -> u64 {
+        self.failed.get(i).unwrap_or(0)
+    }
+
+    /// Bit `b` set: condition `condition_ids[b]` is unknown for case `i`.
+    pub fn unknown_mask(&self, i: usize) -> u64 {
+        self.unknown.get(i).unwrap_or(0)
+    }
+
+    /// How many cases have condition `condition_ids[bit]` unknown.
+    pub fn unknown_count(&self, bit: usize) -> usize {
+        self.unknown.count_bit(bit)
     }
 
     /// Cases one known condition short: exactly one failed, none unknown ("close" in `jiuye scan`).
     pub fn one_condition_short(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.len())
-            .filter(|i| self.failed.get(*i).is_some_and(|f| f.count_ones() == 1) && self.unknown.get(*i).is_some_and(|u| *u == 0))
+        (0..self.len()).filter(|i| self.failed_mask(*i).count_ones() == 1 && self.unknown_mask(*i) == 0)
     }
 
     /// Ids of the conditions that failed for case `i`.
     pub fn failed_conditions(&self, i: usize) -> Vec<&'static str> {
-        let bits = self.failed.get(i).copied().unwrap_or(0);
+        let bits = self.failed_mask(i);
+        self.condition_ids.iter().enumerate().filter(|(b, _)| bits & (1u64 << b) != 0).map(|(_, id)| *id).collect()
+    }
+
+    /// Ids of the conditions that were unknown for case `i`.
+    pub fn unknown_conditions(&self, i: usize) -> Vec<&'static str> {
+        let bits = self.unknown_mask(i);
         self.condition_ids.iter().enumerate().filter(|(b, _)| bits & (1u64 << b) != 0).map(|(_, id)| *id).collect()
     }
 }

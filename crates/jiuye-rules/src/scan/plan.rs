@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use time::Date;
 
 use super::packed::{self, NO_DATE};
-use super::{FALSE, FactColumns, ScanResult, Stored, TRUE, UNKNOWN, bool_code};
+use super::{FALSE, FactColumns, Masks, ScanResult, Stored, TRUE, UNKNOWN, bool_code};
 use crate::decision::{EXCLUSIVITY_CONDITION, Outcome, finish};
 use crate::derived::{self, Inputs};
 use crate::expr::{self, ArithOp, CmpOp, Expr};
@@ -103,6 +103,17 @@ fn set<T>(v: &mut [T], i: usize, x: T) {
 }
 
 impl Buf {
+    fn len(&self, ty: Ty) -> usize {
+        match ty {
+            Ty::Bool => self.b.len(),
+            Ty::Int => self.i.len(),
+            Ty::Dec => self.d.len(),
+            Ty::Date => self.t.len(),
+            Ty::Sym => self.s.len(),
+            Ty::Any => self.a.len(),
+        }
+    }
+
     fn reset(&mut self, ty: Ty, len: usize) {
         match ty {
             Ty::Bool => self.b.resize(len, UNKNOWN),
@@ -191,6 +202,13 @@ struct Node<'a> {
     piece: Vec<Option<Scalar>>,
     /// `piece` typed, one entry per segment; gathered into `buf` per block.
     seg_vals: Buf,
+    /// A piece with the same value in every segment: its buffer is filled once, and the
+    /// comparison kernels read the value instead of the buffer.
+    uniform: bool,
+    /// A piece with the same value in every segment but the last, where it is unknown: the last
+    /// segment holds the cases without a reference date, where every parameter is unknown. The
+    /// comparison kernels read the value and then mark those cases unknown.
+    dated_uniform: bool,
     buf: Buf,
 }
 
@@ -217,6 +235,9 @@ struct Cx<'a> {
     seg: &'a [u32],
     /// All rows of the block are in this segment (no reference date, or none stored).
     single: Option<u32>,
+    /// The segment of cases without a reference date, and whether the block has such a case.
+    none_seg: u32,
+    has_none: bool,
     as_of: Date,
     as_of_p: i32,
     syms: &'a [&'static str],
@@ -273,6 +294,22 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The value of a uniform integer piece, and whether it is known.
+    fn int_const(&self) -> Option<(i64, bool)> {
+        if !((self.uniform || self.dated_uniform) && self.ty == Ty::Int) {
+            return None;
+        }
+        Some((self.seg_vals.i.first().copied()?, self.seg_vals.ok.first().copied()?))
+    }
+
+    /// The value of a uniform date piece (`NO_DATE` when unknown).
+    fn date_const(&self) -> Option<i32> {
+        if !((self.uniform || self.dated_uniform) && self.ty == Ty::Date) {
+            return None;
+        }
+        self.seg_vals.t.first().copied()
+    }
+
     /// Row `i` of the block as a scalar (the slow path).
     fn scalar_at(&self, cx: &Cx<'_>, i: usize) -> Option<Scalar> {
         match self.ty {
@@ -289,12 +326,16 @@ impl<'a> Node<'a> {
     }
 
     fn eval(&mut self, cx: &Cx<'_>) -> Result<(), String> {
-        let Node { ty, op, kids, seg_vals, buf, .. } = self;
+        let Node { ty, op, kids, seg_vals, buf, uniform, .. } = self;
         let ty = *ty;
         match op {
             Op::Input(_) => return Ok(()),
             Op::Piece => {
-                gather(ty, seg_vals, buf, cx);
+                // A uniform piece's buffer holds its one value; it only needs filling again
+                // when the block length changes (the last block).
+                if !(*uniform && buf.len(ty) == cx.len) {
+                    gather(ty, seg_vals, buf, cx);
+                }
                 return Ok(());
             }
             _ => {}
@@ -434,12 +475,31 @@ fn holds(op: CmpOp, ord: Ordering) -> bool {
 /// The typed comparison kernels; `false` when the operand types have none (then the scalar
 /// kernel runs row by row and reports what explain mode reports).
 fn compare(op: CmpOp, a: &Node<'_>, b: &Node<'_>, out: &mut [u8], cx: &Cx<'_>) -> bool {
+    if !compare_kernel(op, a, b, out, cx) {
+        return false;
+    }
+    // An operand read as one value is unknown for the cases without a reference date.
+    let read_const = |n: &Node<'_>| n.dated_uniform && matches!(n.ty, Ty::Int | Ty::Date);
+    if cx.has_none && (read_const(a) || read_const(b)) {
+        match cx.single {
+            Some(_) => out.fill(UNKNOWN),
+            None => out.iter_mut().zip(cx.seg).for_each(|(o, s)| *o = if *s == cx.none_seg { UNKNOWN } else { *o }),
+        }
+    }
+    true
+}
+
+fn compare_kernel(op: CmpOp, a: &Node<'_>, b: &Node<'_>, out: &mut [u8], cx: &Cx<'_>) -> bool {
     match (a.ty, b.ty) {
         (Ty::Int, Ty::Int) => {
             let (Nums::Int(x, xk), Nums::Int(y, yk)) = (a.nums(cx), b.nums(cx)) else {
                 return false;
             };
-            by_op(op, out, x.iter().zip(xk).zip(y.iter().zip(yk)).map(|((x, xk), (y, yk))| (*x, *y, *xk && *yk)));
+            match (a.int_const(), b.int_const()) {
+                (_, Some((c, ck))) => by_op(op, out, x.iter().zip(xk).map(|(x, k)| (*x, c, *k && ck))),
+                (Some((c, ck)), _) => by_op(op, out, y.iter().zip(yk).map(|(y, k)| (c, *y, *k && ck))),
+                _ => by_op(op, out, x.iter().zip(xk).zip(y.iter().zip(yk)).map(|((x, xk), (y, yk))| (*x, *y, *xk && *yk))),
+            }
         }
         (Ty::Int | Ty::Dec, Ty::Int | Ty::Dec) => {
             let (x, y) = (a.nums(cx), b.nums(cx));
@@ -450,9 +510,11 @@ fn compare(op: CmpOp, a: &Node<'_>, b: &Node<'_>, out: &mut [u8], cx: &Cx<'_>) -
                 };
             }
         }
-        (Ty::Date, Ty::Date) => {
-            by_op(op, out, a.dates(cx).iter().zip(b.dates(cx)).map(|(x, y)| (*x, *y, *x != NO_DATE && *y != NO_DATE)));
-        }
+        (Ty::Date, Ty::Date) => match (a.date_const(), b.date_const()) {
+            (_, Some(c)) => by_op(op, out, a.dates(cx).iter().map(|x| (*x, c, *x != NO_DATE && c != NO_DATE))),
+            (Some(c), _) => by_op(op, out, b.dates(cx).iter().map(|y| (c, *y, *y != NO_DATE && c != NO_DATE))),
+            _ => by_op(op, out, a.dates(cx).iter().zip(b.dates(cx)).map(|(x, y)| (*x, *y, *x != NO_DATE && *y != NO_DATE))),
+        },
         (Ty::Sym, Ty::Sym) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
             by_op(op, out, a.buf.s.iter().zip(&b.buf.s).map(|(x, y)| (*x, *y, *x != NO_SYM && *y != NO_SYM)));
         }
@@ -577,6 +639,8 @@ struct Compiler<'a> {
     as_of: Date,
     /// A date inside each segment (`None`: the segment of cases without a reference date).
     reps: Vec<Option<Date>>,
+    /// The last segment is that of the cases without a reference date.
+    dated_segments: bool,
     syms: Vec<&'static str>,
 }
 
@@ -604,7 +668,18 @@ impl<'a> Compiler<'a> {
         for (i, v) in vals.iter().enumerate() {
             seg_vals.put(ty, i, *v, &self.syms)?;
         }
-        Ok(Node { ty, op: Op::Piece, kids: Vec::new(), piece: vals, seg_vals, buf: Buf::default() })
+        // Equal values of equal scale (a uniform buffer may serve rows of any segment).
+        let same = |a: &Option<Scalar>, b: &Option<Scalar>| match (a, b) {
+            (Some(Scalar::Num(x)), Some(Scalar::Num(y))) => x == y && x.scale() == y.scale(),
+            _ => a == b,
+        };
+        let uniform = vals.windows(2).all(|w| matches!(w, [a, b] if same(a, b)));
+        let dated = vals.get(..vals.len().saturating_sub(1)).unwrap_or(&[]);
+        let dated_uniform = self.dated_segments
+            && !dated.is_empty()
+            && vals.last().is_some_and(Option::is_none)
+            && dated.windows(2).all(|w| matches!(w, [a, b] if same(a, b)));
+        Ok(Node { ty, op: Op::Piece, kids: Vec::new(), piece: vals, seg_vals, uniform, dated_uniform, buf: Buf::default() })
     }
 
     fn unknown(&mut self, ty: Ty) -> Result<Node<'a>, String> {
@@ -612,7 +687,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn node(ty: Ty, op: Op<'a>, kids: Vec<Node<'a>>) -> Node<'a> {
-        Node { ty, op, kids, piece: Vec::new(), seg_vals: Buf::default(), buf: Buf::default() }
+        Node { ty, op, kids, piece: Vec::new(), seg_vals: Buf::default(), uniform: false, dated_uniform: false, buf: Buf::default() }
     }
 
     fn date_col(&self, name: &str) -> Option<&'a [i32]> {
@@ -785,7 +860,45 @@ fn segments(program: &Program, params: &Params, as_of: Date) -> (Vec<i32>, Vec<O
 /// What an eligible case of one segment gets: `finish` of the amount.
 type Finished = Result<(Outcome, Option<Decimal>), String>;
 
+/// A per-case condition bitmask word: the narrowest that holds the program's conditions, so the
+/// per-condition fold over a block touches 1 byte per case for most programs, not 8.
+trait Word: Copy + Default + Eq + std::ops::BitOrAssign + std::ops::Shl<u32, Output = Self> + From<u8> + Into<u64> + Send + 'static {
+    fn wrap(v: Vec<Self>) -> Masks;
+}
+
+impl Word for u8 {
+    fn wrap(v: Vec<Self>) -> Masks {
+        Masks::U8(v)
+    }
+}
+impl Word for u16 {
+    fn wrap(v: Vec<Self>) -> Masks {
+        Masks::U16(v)
+    }
+}
+impl Word for u32 {
+    fn wrap(v: Vec<Self>) -> Masks {
+        Masks::U32(v)
+    }
+}
+impl Word for u64 {
+    fn wrap(v: Vec<Self>) -> Masks {
+        Masks::U64(v)
+    }
+}
+
 pub(super) fn run(rs: &Ruleset, program: &Program, cols: &FactColumns, as_of: Date) -> Result<ScanResult, String> {
+    let bits = program.conditions.len() + usize::from(program.exclusivity.is_active());
+    match bits {
+        0..=8 => run_with::<u8>(rs, program, cols, as_of),
+        9..=16 => run_with::<u16>(rs, program, cols, as_of),
+        17..=32 => run_with::<u32>(rs, program, cols, as_of),
+        33..=64 => run_with::<u64>(rs, program, cols, as_of),
+        _ => Err("条件过多（最多64个）".to_string()),
+    }
+}
+
+fn run_with<M: Word>(rs: &Ruleset, program: &Program, cols: &FactColumns, as_of: Date) -> Result<ScanResult, String> {
     let n = cols.len;
     let params = rs.params();
     let refs = match program.reference_date {
@@ -797,7 +910,8 @@ pub(super) fn run(rs: &Ruleset, program: &Program, cols: &FactColumns, as_of: Da
     };
     let (bounds, reps) = segments(program, params, as_of);
     let none_seg = u32::try_from(reps.len().saturating_sub(1)).map_err(|_| "参数分段过多".to_string())?;
-    let mut c = Compiler { cols, params, as_of, reps, syms: Vec::new() };
+    let dated_segments = program.reference_date.is_some();
+    let mut c = Compiler { cols, params, as_of, reps, dated_segments, syms: Vec::new() };
     for def in vocabulary::FACTS {
         for (code, _) in def.values {
             c.intern(code);
@@ -818,7 +932,7 @@ pub(super) fn run(rs: &Ruleset, program: &Program, cols: &FactColumns, as_of: Da
     if exclusive {
         condition_ids.push(EXCLUSIVITY_CONDITION);
     }
-    let ex_bit = 1u64 << program.conditions.len();
+    let ex_bit = M::from(1) << u32::try_from(program.conditions.len()).map_err(|_| "条件过多".to_string())?;
     let grants = cols.grants.as_ref();
     // Per grant program name: does an earlier grant of it block this program?
     let blocks: Vec<bool> = grants
@@ -826,19 +940,38 @@ pub(super) fn run(rs: &Ruleset, program: &Program, cols: &FactColumns, as_of: Da
         .unwrap_or_default();
     let as_of_p = packed::pack(as_of);
 
+    let mut all_failed: Vec<M> = Vec::with_capacity(n);
+    let mut all_unknown: Vec<M> = Vec::with_capacity(n);
     let mut out = ScanResult {
         program: program.id,
         as_of,
         ruleset_version: rs.version().to_string(),
         condition_ids,
         decisions: Vec::with_capacity(n),
-        amounts: Vec::with_capacity(n),
-        failed: Vec::with_capacity(n),
-        unknown: Vec::with_capacity(n),
+        amount_ix: Vec::with_capacity(n),
+        amount_values: Vec::new(),
+        failed: M::wrap(Vec::new()),
+        unknown: M::wrap(Vec::new()),
     };
+    // A constant amount: the table holds the finished value of each segment, and an eligible
+    // case points at its segment's entry (`seg_ix`; 0 when the segment's amount is not known).
+    // A segment whose amount is an error fails the scan only if an eligible case falls in it.
+    let mut seg_ix: Vec<Result<u32, &String>> = Vec::new();
+    if let Some(by_seg) = &amount_by_seg {
+        for f in by_seg {
+            seg_ix.push(match f {
+                Ok((Outcome::Eligible, Some(v))) => {
+                    out.amount_values.push(*v);
+                    Ok(u32::try_from(out.amount_values.len()).map_err(|_| "参数分段过多".to_string())?)
+                }
+                Ok(_) => Ok(0),
+                Err(e) => Err(e),
+            });
+        }
+    }
     let mut seg: Vec<u32> = Vec::with_capacity(BLOCK);
     let (mut failed, mut unknown) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
-    let mut demoted: Vec<usize> = Vec::new();
+    let mut decided: Vec<Outcome> = Vec::with_capacity(BLOCK);
     let mut lo = 0;
     while lo < n {
         let len = BLOCK.min(n - lo);
@@ -846,21 +979,24 @@ pub(super) fn run(rs: &Ruleset, program: &Program, cols: &FactColumns, as_of: Da
             Refs::AsOf => Some(0),
             Refs::Missing => Some(none_seg),
             Refs::Column(v) => {
+                // The number of boundaries at or before each date, one boundary at a time (so
+                // the loops run across rows); `NO_DATE` is below every boundary.
+                let dates = v.get(lo..lo + len).unwrap_or(&[]);
                 seg.clear();
-                seg.extend(
-                    v.get(lo..lo + len)
-                        .unwrap_or(&[])
-                        .iter()
-                        .map(|p| if *p == NO_DATE { none_seg } else { bounds.iter().map(|b| u32::from(*b <= *p)).sum() }),
-                );
+                seg.resize(dates.len(), 0);
+                for b in &bounds {
+                    seg.iter_mut().zip(dates).for_each(|(s, p)| *s += u32::from(*b <= *p));
+                }
+                seg.iter_mut().zip(dates).for_each(|(s, p)| *s = if *p == NO_DATE { none_seg } else { *s });
                 None
             }
         };
-        let cx = Cx { lo, len, seg: &seg, single, as_of, as_of_p, syms: &syms, cols, params, refs };
+        let has_none = single == Some(none_seg) || (single.is_none() && seg.contains(&none_seg));
+        let cx = Cx { lo, len, seg: &seg, single, none_seg, has_none, as_of, as_of_p, syms: &syms, cols, params, refs };
         failed.clear();
-        failed.resize(len, 0u64);
+        failed.resize(len, M::default());
         unknown.clear();
-        unknown.resize(len, 0u64);
+        unknown.resize(len, M::default());
         for (bit, node) in conds.iter_mut().enumerate() {
             node.eval(&cx)?;
             let bit = u32::try_from(bit).map_err(|_| "条件过多".to_string())?;
@@ -870,28 +1006,31 @@ pub(super) fn run(rs: &Ruleset, program: &Program, cols: &FactColumns, as_of: Da
                     return Err("扫描计划内部错误：块长度不符".to_string());
                 }
                 for ((f, u), m) in failed.iter_mut().zip(unknown.iter_mut()).zip(codes) {
-                    *f |= u64::from(*m == FALSE) << bit;
-                    *u |= u64::from(*m == UNKNOWN) << bit;
+                    *f |= M::from(u8::from(*m == FALSE)) << bit;
+                    *u |= M::from(u8::from(*m == UNKNOWN)) << bit;
                 }
             } else {
                 for (i, (f, u)) in failed.iter_mut().zip(unknown.iter_mut()).enumerate() {
                     match node.scalar_at(&cx, i) {
-                        None => *u |= 1 << bit,
+                        None => *u |= M::from(1) << bit,
                         Some(Scalar::Bool(true)) => {}
-                        Some(Scalar::Bool(false)) => *f |= 1 << bit,
+                        Some(Scalar::Bool(false)) => *f |= M::from(1) << bit,
                         Some(other) => return Err(format!("条件应为布尔值，得到 {other:?}")),
                     }
                 }
             }
         }
         if let (true, Some(g)) = (exclusive, grants) {
-            let offsets = g.offsets.get(lo..=lo + len).unwrap_or(&[]);
-            for (i, (f, w)) in failed.iter_mut().zip(offsets.windows(2)).enumerate() {
-                let (start, end) = (w.first().copied().unwrap_or(0) as usize, w.get(1).copied().unwrap_or(0) as usize);
-                if start == end {
+            // Only the cases that have earlier grants (few): `g.rows` lists them in order.
+            let first = g.rows.partition_point(|r| (*r as usize) < lo);
+            let last = g.rows.partition_point(|r| (*r as usize) < lo + len);
+            for row in g.rows.get(first..last).unwrap_or(&[]) {
+                let row = *row as usize;
+                let (Some(f), Some(start), Some(end)) = (failed.get_mut(row - lo), g.offsets.get(row), g.offsets.get(row + 1)) else {
                     continue;
-                }
-                let reference = cx.reference(lo + i).map_or(as_of_p, packed::pack);
+                };
+                let (start, end) = (*start as usize, *end as usize);
+                let reference = cx.reference(row).map_or(as_of_p, packed::pack);
                 let entries = g.programs.get(start..end).unwrap_or(&[]).iter().zip(g.dates.get(start..end).unwrap_or(&[]));
                 let blocked = entries.into_iter().any(|(p, d)| {
                     blocks.get(*p as usize).copied().unwrap_or(false)
@@ -903,59 +1042,58 @@ pub(super) fn run(rs: &Ruleset, program: &Program, cols: &FactColumns, as_of: Da
                 }
             }
         }
-        if let Some(a) = amount.as_mut().filter(|a| !matches!(a.op, Op::Piece)) {
-            a.eval(&cx)?;
-        }
-        // Outcomes straight into the result, then the amounts of the eligible cases; a case whose
-        // amount cannot be computed becomes "needs facts" (`finish`).
-        let base = out.decisions.len();
-        out.decisions.extend(failed.iter().zip(&unknown).map(|(f, u)| {
-            if *f != 0 {
+        decided.clear();
+        decided.extend(failed.iter().zip(&unknown).map(|(f, u)| {
+            if *f != M::default() {
                 Outcome::Ineligible
-            } else if *u != 0 {
+            } else if *u != M::default() {
                 Outcome::NeedsFacts
             } else {
                 Outcome::Eligible
             }
         }));
-        let mut error: Option<String> = None;
-        demoted.clear();
-        let decided = out.decisions.get(base..).unwrap_or(&[]);
-        out.amounts.extend(decided.iter().enumerate().map(|(i, d)| {
-            if *d != Outcome::Eligible {
-                return None;
-            }
-            let finished = match (&amount, &amount_by_seg) {
-                (None, _) => return None,
-                (Some(_), Some(by_seg)) => {
-                    let s = cx.single.or_else(|| seg.get(i).copied()).unwrap_or(0);
-                    by_seg.get(s as usize).cloned().unwrap_or(Ok((Outcome::NeedsFacts, None)))
-                }
-                (Some(a), None) => finish(Outcome::Eligible, Some(a.scalar_at(&cx, i))),
-            };
-            match finished {
-                Ok((Outcome::Eligible, v)) => v,
-                Ok((_, v)) => {
-                    demoted.push(i);
-                    v
-                }
-                Err(e) => {
-                    error = Some(e);
-                    None
+        // The amounts of the eligible cases only; a case whose amount cannot be computed becomes
+        // "needs facts" (`finish`), with the amount's condition reported as in explain mode.
+        let base = out.amount_ix.len();
+        out.amount_ix.resize(base + len, 0);
+        let ix = out.amount_ix.get_mut(base..).unwrap_or(&mut []);
+        match &mut amount {
+            None => {}
+            Some(_) if amount_by_seg.is_some() => {
+                for (i, (x, d)) in ix.iter_mut().zip(decided.iter_mut()).enumerate() {
+                    if *d == Outcome::Eligible {
+                        let s = cx.single.or_else(|| seg.get(i).copied()).unwrap_or(0);
+                        *x = seg_ix.get(s as usize).copied().unwrap_or(Ok(0)).map_err(String::clone)?;
+                        if *x == 0 {
+                            *d = Outcome::NeedsFacts;
+                        }
+                    }
                 }
             }
-        }));
-        if let Some(e) = error {
-            return Err(e);
+            // A computed amount: evaluated only for blocks with an eligible case.
+            Some(a) if decided.contains(&Outcome::Eligible) => {
+                a.eval(&cx)?;
+                for (i, (x, d)) in ix.iter_mut().zip(decided.iter_mut()).enumerate() {
+                    if *d != Outcome::Eligible {
+                        continue;
+                    }
+                    match finish(Outcome::Eligible, Some(a.scalar_at(&cx, i)))? {
+                        (Outcome::Eligible, Some(v)) => {
+                            out.amount_values.push(v);
+                            *x = u32::try_from(out.amount_values.len()).map_err(|_| "金额过多".to_string())?;
+                        }
+                        _ => *d = Outcome::NeedsFacts,
+                    }
+                }
+            }
+            Some(_) => {}
         }
-        for i in &demoted {
-            if let Some(d) = out.decisions.get_mut(base + i) {
-                *d = Outcome::NeedsFacts;
-            }
-        }
-        out.failed.extend_from_slice(&failed);
-        out.unknown.extend_from_slice(&unknown);
+        out.decisions.extend_from_slice(&decided);
+        all_failed.extend_from_slice(&failed);
+        all_unknown.extend_from_slice(&unknown);
         lo += len;
     }
+    out.failed = M::wrap(all_failed);
+    out.unknown = M::wrap(all_unknown);
     Ok(out)
 }

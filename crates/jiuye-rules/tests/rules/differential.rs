@@ -192,7 +192,7 @@ fn scan_and_explain_agree_on_110000_generated_cases() {
             for (i, row) in rows.iter().enumerate() {
                 let one = rs.evaluate(p.id, row, as_of).expect("explain");
                 assert_eq!(
-                    (scan.decisions[i], scan.amounts[i]),
+                    (scan.decisions[i], scan.amount(i)),
                     (one.decision, one.amount),
                     "{} as of {as_of} case {i}: {}",
                     p.id,
