@@ -17,46 +17,36 @@
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
+use std::os::unix::fs::FileExt;
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Instant;
 
-use jiuye_rules::{Column, FactColumns, Grant, Outcome, Ruleset, ScanResult, yuan_string};
+use jiuye_rules::{ColumnBuilder, FactColumns, Grant, Outcome, Ruleset, ScanResult, yuan_string};
 use rust_decimal::Decimal;
 use time::{Date, Month};
 
 type Res<T> = Result<T, Box<dyn Error>>;
 
-/// How a CSV column is read.
-#[derive(Clone, Copy)]
-enum Kind {
-    Bool,
-    Int,
-    Date,
-    Decimal,
-    Enum,
-}
-
-const PERSON_FACTS: &[(&str, Kind)] = &[
-    ("person.registered_unemployed_since", Kind::Date),
-    ("hire.date", Kind::Date),
-    ("hire.contract_months", Kind::Int),
-    ("hire.social_insurance_paid", Kind::Bool),
-    ("person.employed", Kind::Bool),
-    ("person.insured_unemployed", Kind::Bool),
-    ("person.entitled_to_unemployment_benefit", Kind::Bool),
-    ("person.unemployment_benefit_ended_on", Kind::Date),
+const PERSON_FACTS: &[&str] = &[
+    "person.registered_unemployed_since",
+    "hire.date",
+    "hire.contract_months",
+    "hire.social_insurance_paid",
+    "person.employed",
+    "person.insured_unemployed",
+    "person.entitled_to_unemployment_benefit",
+    "person.unemployment_benefit_ended_on",
 ];
 
-const ENTERPRISE_FACTS: &[(&str, Kind)] = &[
-    ("enterprise.size_class", Kind::Enum),
-    ("enterprise.unemployment_insured", Kind::Bool),
-    ("enterprise.insured_staff", Kind::Int),
-    ("enterprise.average_insured_staff", Kind::Decimal),
-    ("enterprise.staff_total", Kind::Int),
-    ("enterprise.layoffs_in_period", Kind::Int),
-    ("enterprise.ui_contributions_last_year_yuan", Kind::Decimal),
+const ENTERPRISE_FACTS: &[&str] = &[
+    "enterprise.size_class",
+    "enterprise.unemployment_insured",
+    "enterprise.insured_staff",
+    "enterprise.average_insured_staff",
+    "enterprise.staff_total",
+    "enterprise.layoffs_in_period",
+    "enterprise.ui_contributions_last_year_yuan",
 ];
 
 const PROGRAMS: &[(&str, Table)] =
@@ -66,69 +56,6 @@ const PROGRAMS: &[(&str, Table)] =
 enum Table {
     Persons,
     Enterprises,
-}
-
-/// A column being filled.
-enum Builder {
-    Bool(Vec<Option<bool>>),
-    Int(Vec<Option<i64>>),
-    Date(Vec<Option<Date>>),
-    Decimal(Vec<Option<Decimal>>),
-    Enum(Vec<Option<String>>),
-}
-
-impl Builder {
-    fn new(kind: Kind) -> Self {
-        match kind {
-            Kind::Bool => Builder::Bool(Vec::new()),
-            Kind::Int => Builder::Int(Vec::new()),
-            Kind::Date => Builder::Date(Vec::new()),
-            Kind::Decimal => Builder::Decimal(Vec::new()),
-            Kind::Enum => Builder::Enum(Vec::new()),
-        }
-    }
-
-    /// Parses one cell straight from the file's bytes (no per-field allocation except for enum
-    /// codes and decimals, which only the 50,000 enterprises have).
-    fn push(&mut self, cell: &[u8]) -> Res<()> {
-        let present = !cell.is_empty();
-        match self {
-            Builder::Bool(v) => v.push(if present { Some(parse_bool(cell)?) } else { None }),
-            Builder::Int(v) => v.push(if present { Some(parse_int(cell)?) } else { None }),
-            Builder::Date(v) => v.push(if present { Some(parse_date(cell)?) } else { None }),
-            Builder::Decimal(v) => v.push(if present { Some(Decimal::from_str(std::str::from_utf8(cell)?)?) } else { None }),
-            Builder::Enum(v) => v.push(if present { Some(std::str::from_utf8(cell)?.to_string()) } else { None }),
-        }
-        Ok(())
-    }
-
-    fn reserve(&mut self, n: usize) {
-        match self {
-            Builder::Bool(v) => v.reserve(n),
-            Builder::Int(v) => v.reserve(n),
-            Builder::Date(v) => v.reserve(n),
-            Builder::Decimal(v) => v.reserve(n),
-            Builder::Enum(v) => v.reserve(n),
-        }
-    }
-
-    fn finish(self) -> Column {
-        match self {
-            Builder::Bool(v) => Column::Bool(v),
-            Builder::Int(v) => Column::Int(v),
-            Builder::Date(v) => Column::Date(v),
-            Builder::Decimal(v) => Column::Decimal(v),
-            Builder::Enum(v) => Column::Enum(v),
-        }
-    }
-}
-
-fn parse_bool(s: &[u8]) -> Res<bool> {
-    match s {
-        b"true" => Ok(true),
-        b"false" => Ok(false),
-        other => Err(format!("not a boolean: {:?}", String::from_utf8_lossy(other)).into()),
-    }
 }
 
 /// A decimal integer with an optional sign, overflow checked.
@@ -176,17 +103,27 @@ struct Loaded {
     columns: FactColumns,
 }
 
-/// Calls `f` with each non-empty line of the file (without its line end), reading 1 MiB at a time.
-fn for_each_line(path: &Path, mut f: impl FnMut(&[u8]) -> Res<()>) -> Res<()> {
-    let mut file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+/// Calls `f` with each non-empty line (without its line end) that starts at a byte offset in
+/// `start..end` of the file, reading 1 MiB at a time with positioned reads (so several threads
+/// can read parts of one file). `start` must be 0 or follow a line end, or else the line it
+/// falls in is left to the part before.
+fn for_each_line_in(file: &File, start: u64, end: u64, mut f: impl FnMut(&[u8]) -> Res<()>) -> Res<()> {
     let mut buf = vec![0u8; 1 << 20];
     let mut filled = 0;
+    // `pos`: file offset of the next read; `base`: file offset of buf[0].
+    let (mut pos, mut base) = (start, start);
+    let mut skip = false;
+    if start > 0 {
+        let mut prev = [0u8; 1];
+        file.read_exact_at(&mut prev, start - 1)?;
+        skip = prev[0] != b'\n';
+    }
     loop {
-        let n = file.read(buf.get_mut(filled..).unwrap_or_default())?;
+        let n = file.read_at(buf.get_mut(filled..).unwrap_or_default(), pos)?;
+        pos += n as u64;
         filled += n;
         let data = buf.get(..filled).unwrap_or_default();
-        // Complete lines only, unless the file has ended.
-        let end = if n == 0 {
+        let complete = if n == 0 {
             filled
         } else {
             match data.iter().rposition(|b| *b == b'\n') {
@@ -199,14 +136,25 @@ fn for_each_line(path: &Path, mut f: impl FnMut(&[u8]) -> Res<()>) -> Res<()> {
                 }
             }
         };
-        for line in data.get(..end).unwrap_or_default().split(|b| *b == b'\n') {
+        let mut at = 0;
+        for line in data.get(..complete).unwrap_or_default().split_inclusive(|b| *b == b'\n') {
+            let line_start = base + at as u64;
+            at += line.len();
+            if std::mem::take(&mut skip) {
+                continue;
+            }
+            if line_start >= end {
+                return Ok(());
+            }
+            let line = line.strip_suffix(b"\n").unwrap_or(line);
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             if !line.is_empty() {
                 f(line)?;
             }
         }
-        buf.copy_within(end..filled, 0);
-        filled -= end;
+        buf.copy_within(complete..filled, 0);
+        filled -= complete;
+        base += complete as u64;
         if n == 0 {
             return Ok(());
         }
@@ -214,6 +162,7 @@ fn for_each_line(path: &Path, mut f: impl FnMut(&[u8]) -> Res<()>) -> Res<()> {
 }
 
 /// Per CSV column: what to do with its cells.
+#[derive(Clone, Copy)]
 enum Slot {
     Id,
     Fact(usize),
@@ -222,44 +171,31 @@ enum Slot {
     Ignore,
 }
 
-fn load(path: &Path, facts: &[(&'static str, Kind)]) -> Res<Loaded> {
-    let mut slots: Vec<Slot> = Vec::new();
-    let mut builders: Vec<Builder> = facts.iter().map(|(_, kind)| Builder::new(*kind)).collect();
-    // No line is shorter than 16 bytes: room for every row, and the unused capacity of a
-    // vector is never touched, so it costs address space only.
-    let rows_max = usize::try_from(std::fs::metadata(path)?.len())? / 16 + 16;
-    builders.iter_mut().for_each(|b| b.reserve(rows_max));
-    let mut ids: Vec<u64> = Vec::with_capacity(rows_max);
-    let mut grants: Vec<(usize, Grant)> = Vec::new();
-    let mut row = 0usize;
-    for_each_line(path, |line| {
-        row += 1;
-        if row == 1 {
-            let header: Vec<&[u8]> = line.split(|b| *b == b',').collect();
-            let position = |name: &str| {
-                header.iter().position(|h| *h == name.as_bytes()).ok_or_else(|| format!("{}: no column {name}", path.display()))
-            };
-            slots = header.iter().map(|_| Slot::Ignore).collect();
-            let mut set = |i: usize, s: Slot| -> Res<()> {
-                *slots.get_mut(i).ok_or("bad column index")? = s;
-                Ok(())
-            };
-            set(position("id")?, Slot::Id)?;
-            set(position("prior_grant.program")?, Slot::GrantProgram)?;
-            set(position("prior_grant.date")?, Slot::GrantDate)?;
-            for (k, (name, _)) in facts.iter().enumerate() {
-                set(position(name)?, Slot::Fact(k))?;
-            }
-            return Ok(());
-        }
+/// One part of a table, read by one thread.
+struct Part {
+    ids: Vec<u64>,
+    columns: Vec<ColumnBuilder>,
+    /// Earlier grants by row within the part.
+    grants: Vec<(usize, Grant)>,
+}
+
+/// Reads the rows of the part `start..end` of the file (byte offsets; see `for_each_line_in`).
+fn load_part(file: &File, start: u64, end: u64, slots: &[Slot], facts: &[&str], rows_hint: usize) -> Res<Part> {
+    let mut part = Part {
+        ids: Vec::with_capacity(rows_hint),
+        columns: facts.iter().map(|name| ColumnBuilder::new(name, rows_hint)).collect::<Result<_, _>>()?,
+        grants: Vec::new(),
+    };
+    for_each_line_in(file, start, end, |line| {
+        let row = part.ids.len();
         let (mut program, mut date): (&[u8], &[u8]) = (b"", b"");
         let mut cells = 0;
-        for (cell, slot) in line.split(|b| *b == b',').zip(&slots) {
+        for (cell, slot) in line.split(|b| *b == b',').zip(slots) {
             cells += 1;
             match slot {
-                Slot::Id => ids.push(u64::try_from(parse_int(cell).map_err(|e| format!("{} row {row}: id: {e}", path.display()))?)?),
+                Slot::Id => part.ids.push(u64::try_from(parse_int(cell).map_err(|e| format!("row +{row}: id: {e}"))?)?),
                 Slot::Fact(k) => {
-                    builders.get_mut(*k).ok_or("bad fact index")?.push(cell).map_err(|e| format!("{} row {row}: {e}", path.display()))?
+                    part.columns.get_mut(*k).ok_or("bad fact index")?.push_text(cell).map_err(|e| format!("row +{row}: {e}"))?
                 }
                 Slot::GrantProgram => program = cell,
                 Slot::GrantDate => date = cell,
@@ -267,20 +203,82 @@ fn load(path: &Path, facts: &[(&'static str, Kind)]) -> Res<Loaded> {
             }
         }
         if cells != slots.len() {
-            return Err(format!("{} row {row}: {cells} cells, expected {}", path.display(), slots.len()).into());
+            return Err(format!("row +{row}: {cells} cells, expected {}", slots.len()).into());
         }
         if !program.is_empty() {
-            grants
-                .push((ids.len().saturating_sub(1), Grant { program: std::str::from_utf8(program)?.to_string(), date: parse_date(date)? }));
+            part.grants.push((row, Grant { program: std::str::from_utf8(program)?.to_string(), date: parse_date(date)? }));
         }
         Ok(())
     })?;
-    let mut columns = FactColumns::new(ids.len());
-    for ((name, _), b) in facts.iter().zip(builders) {
-        columns.insert(name, b.finish())?;
+    Ok(part)
+}
+
+/// Loads a table on `threads` threads, each parsing a contiguous part of the file straight into
+/// typed columns (`ColumnBuilder`); the parts are appended in file order.
+fn load(path: &Path, facts: &[&str], threads: usize) -> Res<Loaded> {
+    let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let size = file.metadata()?.len();
+    let mut first = Vec::new();
+    for_each_line_in(&file, 0, 1, |line| {
+        first = line.to_vec();
+        Ok(())
+    })?;
+    let header: Vec<&[u8]> = first.split(|b| *b == b',').collect();
+    let position =
+        |name: &str| header.iter().position(|h| *h == name.as_bytes()).ok_or_else(|| format!("{}: no column {name}", path.display()));
+    let mut slots = vec![Slot::Ignore; header.len()];
+    let mut set = |i: usize, s: Slot| -> Res<()> {
+        *slots.get_mut(i).ok_or("bad column index")? = s;
+        Ok(())
+    };
+    set(position("id")?, Slot::Id)?;
+    set(position("prior_grant.program")?, Slot::GrantProgram)?;
+    set(position("prior_grant.date")?, Slot::GrantDate)?;
+    for (k, name) in facts.iter().enumerate() {
+        set(position(name)?, Slot::Fact(k))?;
     }
-    columns.set_prior_grants_by_row(grants)?;
-    Ok(Loaded { ids, columns })
+    // The body starts after the header line; split it into equal byte ranges.
+    let body = first.len() as u64 + 1;
+    let threads = threads.max(1) as u64;
+    let step = size.saturating_sub(body).div_ceil(threads).max(1);
+    // No line is shorter than 16 bytes: room for every row of a part.
+    let rows_hint = usize::try_from(step)? / 16 + 16;
+    let parts: Vec<Result<Part, String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|k| {
+                let (start, end) = ((body + k * step).min(size), (body + (k + 1) * step).min(size));
+                let (file, slots) = (&file, &slots);
+                s.spawn(move || load_part(file, start, end, slots, facts, rows_hint).map_err(|e| e.to_string()))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a loader thread panicked".to_string()))).collect()
+    });
+    let mut ids: Vec<u64> = Vec::new();
+    let mut columns: Vec<ColumnBuilder> = Vec::new();
+    let mut grants: Vec<(usize, Grant)> = Vec::new();
+    for part in parts {
+        let part = part.map_err(|e| format!("{}: {e}", path.display()))?;
+        let offset = ids.len();
+        if ids.is_empty() {
+            ids = part.ids;
+        } else {
+            ids.extend_from_slice(&part.ids);
+        }
+        grants.extend(part.grants.into_iter().map(|(row, g)| (row + offset, g)));
+        if columns.is_empty() {
+            columns = part.columns;
+        } else {
+            for (a, b) in columns.iter_mut().zip(part.columns) {
+                a.append(b)?;
+            }
+        }
+    }
+    let mut table = FactColumns::new(ids.len());
+    for c in columns {
+        table.insert_built(c)?;
+    }
+    table.set_prior_grants_by_row(grants)?;
+    Ok(Loaded { ids, columns: table })
 }
 
 fn write_eligible(path: &Path, ids: &[u64], scan: &ScanResult) -> Res<()> {
@@ -332,8 +330,10 @@ fn main() -> Res<()> {
     let rules = Ruleset::default_2020()?;
     let t_startup = t0.elapsed().as_secs_f64();
     let t = Instant::now();
-    let persons = load(&data.join("persons.csv"), PERSON_FACTS)?;
-    let enterprises = load(&data.join("enterprises.csv"), ENTERPRISE_FACTS)?;
+    // Loading uses both cores (`JIUYE_LOAD_THREADS`, default 2); the scans run on one thread.
+    let threads: usize = std::env::var("JIUYE_LOAD_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(2);
+    let persons = load(&data.join("persons.csv"), PERSON_FACTS, threads)?;
+    let enterprises = load(&data.join("enterprises.csv"), ENTERPRISE_FACTS, threads)?;
     let t_load = t.elapsed().as_secs_f64();
 
     let repeat: usize = std::env::var("JIUYE_SCAN_REPEAT").ok().and_then(|v| v.parse().ok()).unwrap_or(0);

@@ -23,6 +23,6 @@ pub use facts::{Facts, Grant, PRIOR_GRANTS_KEY};
 pub use params::{Param, Params};
 pub use programs::{Amount, AmountKind, Applicant, Condition, Exclusivity, GrantScope, Program};
 pub use ruleset::{DEFAULT_PARAMS, Ruleset};
-pub use scan::{Column, FactColumns, ScanResult};
+pub use scan::{Column, ColumnBuilder, FactColumns, ScanResult};
 pub use value::{Value, ValueType, yuan_string};
 pub use vocabulary::{FACTS, FactDef, FactKind};

@@ -16,8 +16,11 @@
 //! without a typed kernel), `decision::{finish, outcome_of}` semantics and `round_yuan`. The
 //! differential tests (`tests/rules/differential.rs`) check the whole on generated cases.
 
+mod builder;
 mod packed;
 mod plan;
+
+pub use builder::ColumnBuilder;
 
 use std::collections::BTreeMap;
 

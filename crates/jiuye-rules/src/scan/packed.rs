@@ -12,6 +12,11 @@ pub(crate) fn pack(d: Date) -> i32 {
     y * 512 + i32::from(u8::from(m)) * 32 + i32::from(day)
 }
 
+/// Packs calendar fields already checked to form a date.
+pub(crate) fn pack_parts(y: i32, m: i32, day: i32) -> i32 {
+    y * 512 + m * 32 + day
+}
+
 pub(crate) fn pack_opt(d: Option<Date>) -> i32 {
     d.map_or(NO_DATE, pack)
 }
@@ -37,7 +42,7 @@ pub(crate) fn unpack(p: i32) -> Option<Date> {
     Date::from_calendar_date(year(p), m, u8::try_from(day(p)).ok()?).ok()
 }
 
-fn days_in_month(y: i32, m: i32) -> i32 {
+pub(crate) fn days_in_month(y: i32, m: i32) -> i32 {
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
         2 => 28,
