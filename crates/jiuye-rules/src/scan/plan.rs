@@ -358,7 +358,7 @@ impl<'a> Node<'a> {
                         None => cx.as_of_p,
                         Some(t) => t.get(k).copied().unwrap_or(NO_DATE),
                     };
-                    *ok = *f != NO_DATE && t != NO_DATE;
+                    *ok = (*f != NO_DATE) & (t != NO_DATE);
                     *v = if *ok { packed::full_months(*f, t) } else { 0 };
                 }
             }
@@ -496,9 +496,9 @@ fn compare_kernel(op: CmpOp, a: &Node<'_>, b: &Node<'_>, out: &mut [u8], cx: &Cx
                 return false;
             };
             match (a.int_const(), b.int_const()) {
-                (_, Some((c, ck))) => by_op(op, out, x.iter().zip(xk).map(|(x, k)| (*x, c, *k && ck))),
-                (Some((c, ck)), _) => by_op(op, out, y.iter().zip(yk).map(|(y, k)| (c, *y, *k && ck))),
-                _ => by_op(op, out, x.iter().zip(xk).zip(y.iter().zip(yk)).map(|((x, xk), (y, yk))| (*x, *y, *xk && *yk))),
+                (_, Some((c, ck))) => by_op(op, out, x.iter().zip(xk).map(|(x, k)| (*x, c, *k & ck))),
+                (Some((c, ck)), _) => by_op(op, out, y.iter().zip(yk).map(|(y, k)| (c, *y, *k & ck))),
+                _ => by_op(op, out, x.iter().zip(xk).zip(y.iter().zip(yk)).map(|((x, xk), (y, yk))| (*x, *y, *xk & *yk))),
             }
         }
         (Ty::Int | Ty::Dec, Ty::Int | Ty::Dec) => {
@@ -511,9 +511,9 @@ fn compare_kernel(op: CmpOp, a: &Node<'_>, b: &Node<'_>, out: &mut [u8], cx: &Cx
             }
         }
         (Ty::Date, Ty::Date) => match (a.date_const(), b.date_const()) {
-            (_, Some(c)) => by_op(op, out, a.dates(cx).iter().map(|x| (*x, c, *x != NO_DATE && c != NO_DATE))),
-            (Some(c), _) => by_op(op, out, b.dates(cx).iter().map(|y| (c, *y, *y != NO_DATE && c != NO_DATE))),
-            _ => by_op(op, out, a.dates(cx).iter().zip(b.dates(cx)).map(|(x, y)| (*x, *y, *x != NO_DATE && *y != NO_DATE))),
+            (_, Some(c)) => by_op(op, out, a.dates(cx).iter().map(|x| (*x, c, (*x != NO_DATE) & (c != NO_DATE)))),
+            (Some(c), _) => by_op(op, out, b.dates(cx).iter().map(|y| (c, *y, (*y != NO_DATE) & (c != NO_DATE)))),
+            _ => by_op(op, out, a.dates(cx).iter().zip(b.dates(cx)).map(|(x, y)| (*x, *y, (*x != NO_DATE) & (*y != NO_DATE)))),
         },
         (Ty::Sym, Ty::Sym) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
             by_op(op, out, a.buf.s.iter().zip(&b.buf.s).map(|(x, y)| (*x, *y, *x != NO_SYM && *y != NO_SYM)));
