@@ -154,7 +154,9 @@ impl ColumnBuilder {
             }
             _ => {
                 return Err(RulesError::FactType {
-                    name: self.def.name.to_string(), expected: self.def.ty.label(), got: "其他类型".into()
+                    name: self.def.name.to_string(),
+                    expected: self.def.ty.label(),
+                    got: "其他类型".into(),
                 });
             }
         }
