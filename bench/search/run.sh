@@ -15,7 +15,10 @@
 # Environment: BENCH_WORK (default /work/bench-search), BENCH_SECONDS (default 15: minimum length
 # of a load run; a run also lasts until every query has been answered once), BENCH_SEED (2020),
 # PG (default postgres://postgres@127.0.0.1:5432), BENCH_KEEP_DB=1 to keep the databases,
-# BENCH_COMMIT (default HEAD) the commit to build and measure, BENCH_MATCH=0 to skip matching.
+# BENCH_COMMIT (default HEAD) the commit to build and measure, BENCH_MATCH=0 to skip matching,
+# BENCH_JIUYE=PATH to measure that prebuilt `jiuye` binary instead of building one from the commit
+# (e.g. a release build of a working-tree snapshot; its path and sha256 go into machine.txt; the
+# bench programs are still built from the commit's snapshot, BENCH_SNAP).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,12 +50,13 @@ rm -rf "$SNAP/bench/search" && mkdir -p "$SNAP/bench" && cp -r "$ROOT/bench/sear
 rm -rf "$SNAP/bench/search/harness/target"
 cp "$SNAP/Cargo.lock" "$SNAP/bench/search/harness/Cargo.lock"
 log "build jiuye-cli and harness at $COMMIT (snapshot $SNAP)"
-(cd "$SNAP" && cargo build --release -q -p jiuye-cli)
+if [ -z "${BENCH_JIUYE:-}" ]; then (cd "$SNAP" && cargo build --release -q -p jiuye-cli); fi
 cargo build --release -q --manifest-path "$SNAP/bench/search/harness/Cargo.toml"
 BIN=$CARGO_TARGET_DIR/release
-JIUYE=$BIN/jiuye
+JIUYE=${BENCH_JIUYE:-$BIN/jiuye}
 {
   echo "commit $(git -C "$ROOT" rev-parse "$COMMIT")"; echo "date $(date -u +%FT%TZ)"; uname -sr; nproc
+  if [ -n "${BENCH_JIUYE:-}" ]; then echo "jiuye prebuilt $JIUYE sha256 $(sha256sum "$JIUYE" | cut -d' ' -f1)"; fi
   grep -m1 'model name' /proc/cpuinfo; grep MemTotal /proc/meminfo; rustc --version
   psql "$PG/postgres" -Atc 'select version()'; wrk --version 2>/dev/null | head -1 || true
 } > "$RES/machine.txt"

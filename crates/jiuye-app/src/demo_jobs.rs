@@ -299,6 +299,7 @@ impl App {
             written += 1;
         }
         tx.commit().await?;
+        self.search.mark_stale();
         Ok(written)
     }
 }

@@ -1,16 +1,29 @@
 //! The public job board's search: the validated query, and the search index kept consistent with
 //! the database through the vacancy change feed.
 //!
-//! Consistency: before answering, a search catches the index up to the feed's head (one indexed
-//! `MAX(seq)` query when nothing changed). Writes on any server append to the feed in commit order,
-//! so every server — several `jiuye serve` behind one PostgreSQL, each with its own index — answers
-//! from an index that includes every change committed before the search began. The index stores
-//! the last applied sequence number in its own commit, so a restarted server continues where it
-//! stopped; an index that is behind by a lot, empty, or ahead of the database (restored backup) is
-//! rebuilt from the published vacancies.
+//! Consistency: before answering, a search makes sure the index has caught up to the feed's head
+//! as it was at most [`JobSearch::max_staleness`] ago (default [`DEFAULT_MAX_STALENESS`], 100 ms):
+//! if the last check of the head (one indexed `MAX(seq)` query) started longer ago than that, the
+//! search checks and applies the changes first; otherwise it answers at once. Writes on any server
+//! append to the feed in commit order, so every server — several `jiuye serve` behind one
+//! PostgreSQL, each with its own index — answers from an index that includes every change
+//! committed at least `max_staleness` before the search began. A write made through this server
+//! marks its index stale, so its own next search checks at once (read-your-writes on one server).
+//! A staleness of zero checks before every search (tests, and in-memory indexes by default).
+//!
+//! The page's rows come from the database, or from a bounded in-process cache of public rows keyed
+//! by search key: a catch-up that applies a change to a vacancy drops that vacancy's cached row
+//! (and a rebuild drops them all), and a row read from the database is only cached if no catch-up
+//! ran meanwhile, so a cached row is never older than the index it is served with.
+//!
+//! The index stores the last applied sequence number in its own commit, so a restarted server
+//! continues where it stopped; an index that is behind by a lot, empty, or ahead of the database
+//! (restored backup) is rebuilt from the published vacancies.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use jiuye_domain::normalize::normalize;
 use jiuye_domain::{VacancyKind, VacancyStatus, WorkType, occupation};
@@ -23,6 +36,10 @@ use crate::{App, AppError, AppResult};
 /// How far behind the index may be before a full rebuild is cheaper than replaying changes.
 const REBUILD_AFTER: i64 = 50_000;
 const CHANGE_BATCH: i64 = 5_000;
+/// How stale a server's index may be by default (see the module docs).
+pub const DEFAULT_MAX_STALENESS: Duration = Duration::from_millis(100);
+/// Rows kept in the page-row cache; when full it starts over.
+const ROW_CACHE_ROWS: usize = 10_000;
 
 /// The board's search parameters as they arrive (query string or form); all optional text.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
@@ -66,6 +83,22 @@ pub struct JobSearch {
     index: Arc<SearchIndex>,
     dir: Option<PathBuf>,
     catch_up: tokio::sync::Mutex<()>,
+    max_staleness: Duration,
+    /// When the last completed check of the feed's head started (`None`: check before the next
+    /// search), and the number of writes through this server so far: a check that started before a
+    /// write does not count as fresh for it.
+    checked: Mutex<(Option<Instant>, u64)>,
+    /// Index searches in flight, at most one per core: a search is CPU work on a blocking thread,
+    /// and queueing the rest in order keeps one slow query from slowing every other one.
+    searches: tokio::sync::Semaphore,
+    rows: Mutex<RowCache>,
+}
+
+/// Public rows by search key, with the number of catch-ups that dropped rows so far.
+#[derive(Default)]
+struct RowCache {
+    rows: HashMap<i64, Arc<VacancyRecord>>,
+    epoch: u64,
 }
 
 fn internal(e: impl std::fmt::Display) -> AppError {
@@ -75,7 +108,104 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 impl JobSearch {
     /// An index in memory (tests, and servers started without a search directory).
     pub fn in_memory() -> AppResult<Self> {
-        Ok(Self { index: Arc::new(SearchIndex::in_memory().map_err(internal)?), dir: None, catch_up: tokio::sync::Mutex::new(()) })
+        Ok(Self::with(SearchIndex::in_memory().map_err(internal)?, None, Duration::ZERO))
+    }
+
+    fn with(index: SearchIndex, dir: Option<PathBuf>, max_staleness: Duration) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        Self {
+            index: Arc::new(index),
+            dir,
+            catch_up: tokio::sync::Mutex::new(()),
+            max_staleness,
+            checked: Mutex::new((None, 0)),
+            searches: tokio::sync::Semaphore::new(cores),
+            rows: Mutex::new(RowCache::default()),
+        }
+    }
+
+    /// Sets how stale the index may be when a search starts (zero: check before every search).
+    pub fn with_max_staleness(mut self, max_staleness: Duration) -> Self {
+        self.max_staleness = max_staleness;
+        self
+    }
+
+    pub fn max_staleness(&self) -> Duration {
+        self.max_staleness
+    }
+
+    /// Makes the next search check the feed first (after a write through this server).
+    pub fn mark_stale(&self) {
+        let mut checked = self.checked.lock().unwrap_or_else(PoisonError::into_inner);
+        *checked = (None, checked.1 + 1);
+    }
+
+    fn is_fresh(&self) -> bool {
+        !self.max_staleness.is_zero()
+            && self.checked.lock().unwrap_or_else(PoisonError::into_inner).0.is_some_and(|t| t.elapsed() <= self.max_staleness)
+    }
+
+    /// The start of a check and the write count then.
+    fn check_started(&self) -> (Instant, u64) {
+        (Instant::now(), self.checked.lock().unwrap_or_else(PoisonError::into_inner).1)
+    }
+
+    /// Records a completed check, unless a write through this server happened since it started.
+    fn check_done(&self, (started, writes): (Instant, u64)) {
+        let mut checked = self.checked.lock().unwrap_or_else(PoisonError::into_inner);
+        if checked.1 == writes {
+            checked.0 = Some(started);
+        }
+    }
+
+    /// Catches up unless the last check started within `max_staleness`.
+    pub async fn ensure_fresh(&self, store: &Store) -> AppResult<()> {
+        if self.is_fresh() {
+            return Ok(());
+        }
+        let _one = self.catch_up.lock().await;
+        // Another search may have checked while this one waited for the lock.
+        if self.is_fresh() {
+            return Ok(());
+        }
+        self.catch_up_locked(store).await.map(|_| ())
+    }
+
+    /// The cached rows for `keys` (`None` where not cached) and the cache's epoch.
+    fn cached_rows(&self, keys: &[i64]) -> (Vec<Option<Arc<VacancyRecord>>>, u64) {
+        let cache = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
+        (keys.iter().map(|k| cache.rows.get(k).cloned()).collect(), cache.epoch)
+    }
+
+    /// Caches rows read from the database, unless a catch-up dropped rows since `epoch`.
+    fn cache_rows(&self, epoch: u64, rows: &[Arc<VacancyRecord>]) {
+        let mut cache = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
+        if cache.epoch != epoch {
+            return;
+        }
+        if cache.rows.len() + rows.len() > ROW_CACHE_ROWS {
+            cache.rows.clear();
+        }
+        for r in rows {
+            cache.rows.insert(r.search_key, r.clone());
+        }
+    }
+
+    /// Drops the cached rows of these search keys (`None`: all of them).
+    fn drop_rows(&self, keys: Option<&[i64]>) {
+        let mut cache = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.epoch += 1;
+        match keys {
+            Some(keys) => keys.iter().for_each(|k| {
+                cache.rows.remove(k);
+            }),
+            None => cache.rows.clear(),
+        }
+    }
+
+    /// Number of rows in the page-row cache (for tests and monitoring).
+    pub fn cached_rows_len(&self) -> usize {
+        self.rows.lock().unwrap_or_else(PoisonError::into_inner).rows.len()
     }
 
     /// The index in `dir`, created when missing. An unreadable or incompatible index is derived
@@ -108,7 +238,7 @@ impl JobSearch {
                 SearchIndex::open_or_create(dir).map_err(internal)?
             }
         };
-        Ok(Self { index: Arc::new(index), dir: Some(dir.to_path_buf()), catch_up: tokio::sync::Mutex::new(()) })
+        Ok(Self::with(index, Some(dir.to_path_buf()), DEFAULT_MAX_STALENESS))
     }
 
     pub fn dir(&self) -> Option<&Path> {
@@ -123,13 +253,21 @@ impl JobSearch {
     /// or the index cannot be caught up. Returns the number of changes applied (or documents indexed).
     pub async fn catch_up(&self, store: &Store) -> AppResult<u64> {
         let _one = self.catch_up.lock().await;
+        self.catch_up_locked(store).await
+    }
+
+    async fn catch_up_locked(&self, store: &Store) -> AppResult<u64> {
+        let started = self.check_started();
         let head = store.vacancy_change_head().await?;
         let mut mark = self.index.watermark().map_err(internal)?;
         if head == mark {
+            self.check_done(started);
             return Ok(0);
         }
         if mark > head || head - mark > REBUILD_AFTER {
-            return self.rebuild_locked(store).await;
+            let n = self.rebuild_locked(store).await?;
+            self.check_done(started);
+            return Ok(n);
         }
         let mut applied = 0u64;
         loop {
@@ -145,10 +283,35 @@ impl JobSearch {
                 .await
                 .map_err(internal)?
                 .map_err(internal)?;
+            // A changed vacancy without a row cannot be named by search key: drop every row.
+            let keys: Vec<i64> = records.iter().map(|r| r.search_key).collect();
+            self.drop_rows((records.len() == ids.len()).then_some(keys.as_slice()));
             applied += changes.len() as u64;
             mark = last;
         }
+        self.check_done(started);
         Ok(applied)
+    }
+
+    /// The published vacancies with these search keys, in the order given: from the row cache, the
+    /// rest from the database (and then cached). A vacancy closed after the catch-up is left out
+    /// rather than shown as open.
+    pub async fn page_rows(&self, store: &Store, keys: &[i64]) -> AppResult<Vec<VacancyRecord>> {
+        let (cached, epoch) = self.cached_rows(keys);
+        let missing: Vec<i64> = keys.iter().zip(&cached).filter(|(_, c)| c.is_none()).map(|(k, _)| *k).collect();
+        let mut read: HashMap<i64, Arc<VacancyRecord>> = HashMap::new();
+        if !missing.is_empty() {
+            let rows: Vec<Arc<VacancyRecord>> = store.vacancies_by_search_keys(&missing).await?.into_iter().map(Arc::new).collect();
+            self.cache_rows(epoch, &rows);
+            read = rows.into_iter().map(|r| (r.search_key, r)).collect();
+        }
+        Ok(keys
+            .iter()
+            .zip(cached)
+            .filter_map(|(k, c)| c.or_else(|| read.get(k).cloned()))
+            .filter(|v| v.status == VacancyStatus::Published.code())
+            .map(|v| VacancyRecord::clone(&v))
+            .collect())
     }
 
     /// Rebuilds the index from the published vacancies (`jiuye search reindex`).
@@ -158,6 +321,7 @@ impl JobSearch {
     }
 
     async fn rebuild_locked(&self, store: &Store) -> AppResult<u64> {
+        self.drop_rows(None);
         // The head is read before the documents: a change committed meanwhile is applied again
         // by the next catch-up, which is harmless (upserts replace by key).
         let head = store.vacancy_change_head().await?;
@@ -320,10 +484,13 @@ impl App {
     /// The public job board: published vacancies by words and filters (no login).
     pub async fn board_search(&self, p: &BoardParams) -> AppResult<BoardPage> {
         let query = parse_board(p, self.now().unix_timestamp())?;
-        self.search.catch_up(&self.store).await?;
+        self.search.ensure_fresh(&self.store).await?;
         let index = self.search.index.clone();
         let q = query.clone();
-        let hits = tokio::task::spawn_blocking(move || index.search(&q)).await.map_err(internal)?.map_err(|e| match e {
+        let permit = self.search.searches.acquire().await.map_err(internal)?;
+        let searched = tokio::task::spawn_blocking(move || index.search(&q)).await;
+        drop(permit);
+        let hits = searched.map_err(internal)?.map_err(|e| match e {
             jiuye_search::SearchError::InvalidFilter { field, value } => {
                 AppError::field(field_label(field), "filter.invalid", format!("“{value}”无效"))
             }
@@ -331,9 +498,7 @@ impl App {
             other => internal(other),
         })?;
         let keys: Vec<i64> = hits.hits.iter().map(|h| h.id).collect();
-        // A vacancy closed after the catch-up is left out rather than shown as open.
-        let items: Vec<VacancyRecord> =
-            self.store.vacancies_by_search_keys(&keys).await?.into_iter().filter(|v| v.status == VacancyStatus::Published.code()).collect();
+        let items = self.search.page_rows(&self.store, &keys).await?;
         Ok(BoardPage {
             total: hits.total,
             page: query.page,

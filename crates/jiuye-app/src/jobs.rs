@@ -409,6 +409,7 @@ impl App {
         tx.vacancy_changed(id, now).await?;
         tx.audit(self.audit_entry(actor, "vacancy.submit", "vacancy", Some(id.to_string()), "ok", vacancy_audit(&w))).await?;
         tx.commit().await?;
+        self.search.mark_stale();
         Ok(id)
     }
 
@@ -505,6 +506,7 @@ impl App {
         tx.vacancy_changed(id, now).await?;
         tx.audit(self.audit_entry(actor, "vacancy.edit", "vacancy", Some(id.to_string()), "ok", vacancy_audit(&w))).await?;
         tx.commit().await?;
+        self.search.mark_stale();
         Ok(())
     }
 
@@ -554,6 +556,7 @@ impl App {
         ))
         .await?;
         tx.commit().await?;
+        self.search.mark_stale();
         Ok(())
     }
 
@@ -589,6 +592,7 @@ impl App {
         tx.vacancy_changed(id, now).await?;
         tx.audit(self.audit_entry(actor, "vacancy.record_filled", "vacancy", Some(id.to_string()), "ok", json!({"count": count}))).await?;
         tx.commit().await?;
+        self.search.mark_stale();
         Ok(())
     }
 
@@ -651,6 +655,7 @@ impl App {
         ))
         .await?;
         tx.commit().await?;
+        self.search.mark_stale();
         Ok(())
     }
 

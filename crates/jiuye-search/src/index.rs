@@ -14,8 +14,8 @@ use tantivy::directory::MmapDirectory;
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term};
 
-use crate::collector::TopAndCount;
 use crate::error::{Result, SearchError};
+use crate::exec::{PROBE_COST, TimeOrders, execute, exhaustive};
 use crate::query::{SearchQuery, plan};
 use crate::schema::{self, Fields};
 use crate::{Hit, SearchHits, VacancyDoc};
@@ -59,6 +59,9 @@ pub struct SearchIndex {
     /// Directory for error messages (`None` in memory).
     path: Option<PathBuf>,
     state: Mutex<WriterState>,
+    /// Per-segment time orders for sorting by newest (derived from the segments, never stale).
+    orders: TimeOrders,
+    probe_cost: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -114,7 +117,16 @@ impl SearchIndex {
             reason: format!("unexpected commit payload {:?}", meta.payload),
         })?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let this = Self { index, reader, fields, options, path, state: Mutex::new(WriterState { writer: None, watermark }) };
+        let this = Self {
+            index,
+            reader,
+            fields,
+            options,
+            path,
+            state: Mutex::new(WriterState { writer: None, watermark }),
+            orders: TimeOrders::default(),
+            probe_cost: std::sync::atomic::AtomicU64::new(PROBE_COST),
+        };
         // Take the writer lock now so a second process on the same directory fails early.
         this.writer(&mut this.lock())?;
         Ok(this)
@@ -233,14 +245,32 @@ impl SearchIndex {
         Ok(added)
     }
 
-    /// Runs a search. See the crate docs for the match rule, filters and ordering.
+    /// Runs a search. See the crate docs for the match rule, filters and ordering, and
+    /// `src/exec.rs` for how the work is cut (exact count, WAND, newest by time order).
     pub fn search(&self, q: &SearchQuery) -> Result<SearchHits> {
         let plan = plan(&self.fields, q)?;
-        let collector = TopAndCount { limit: plan.offset.saturating_add(plan.per_page), by_score: plan.by_score };
         let searcher = self.reader.searcher();
-        let (total, ranked) = searcher.search(plan.query.as_ref(), &collector)?;
+        let probe_cost = self.probe_cost.load(std::sync::atomic::Ordering::Relaxed);
+        let (total, ranked) = execute(&searcher, &plan, &self.orders, probe_cost)?;
         let hits = ranked.into_iter().skip(plan.offset).take(plan.per_page).map(|r| Hit { id: r.id, score: r.score }).collect();
         Ok(SearchHits { total, hits, terms: plan.terms })
+    }
+
+    /// The same search as [`SearchIndex::search`] done the plain way: one scored pass over every
+    /// match of the whole query, counting and keeping the best. The reference for tests and
+    /// benchmarks; scores may differ from `search` in the last bits (summation order).
+    pub fn search_exhaustive(&self, q: &SearchQuery) -> Result<SearchHits> {
+        let plan = plan(&self.fields, q)?;
+        let (total, ranked) = exhaustive(&self.reader.searcher(), &plan)?;
+        let hits = ranked.into_iter().skip(plan.offset).take(plan.per_page).map(|r| Hit { id: r.id, score: r.score }).collect();
+        Ok(SearchHits { total, hits, terms: plan.terms })
+    }
+
+    /// Sets how many postings one test by `seek` is taken to cost when choosing between testing
+    /// documents in time order and reading every match (default 64; tests lower it to force the
+    /// time-order path on small indexes). Never changes results.
+    pub fn set_probe_cost(&self, cost: u64) {
+        self.probe_cost.store(cost.max(1), std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The last change sequence number applied (0 if never set).
@@ -271,6 +301,11 @@ impl SearchIndex {
             }
         }
         Ok(total)
+    }
+
+    /// Number of segments whose time order is held in memory (for tests).
+    pub fn cached_time_orders(&self) -> usize {
+        self.orders.len()
     }
 
     /// Number of index segments (fewer is faster to search). For monitoring and benchmarks.

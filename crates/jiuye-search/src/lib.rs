@@ -6,6 +6,7 @@
 
 mod collector;
 mod error;
+mod exec;
 mod index;
 pub mod matching;
 mod query;

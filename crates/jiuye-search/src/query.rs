@@ -91,7 +91,19 @@ impl SearchQuery {
 
 /// A validated request, ready to run.
 pub(crate) struct Plan {
+    /// The whole query as one tantivy query: required clauses with score 0, optional scoring
+    /// clauses (the exhaustive reference path, [`crate::SearchIndex::search_exhaustive`]).
     pub query: Box<dyn Query>,
+    /// The clauses that decide the match set (terms and filters), unscored; empty = every document.
+    pub required: Vec<Box<dyn Query>>,
+    /// The optional BM25 clauses (empty unless `by_score`); a document's score is the sum of
+    /// those it matches, so it is positive iff it matches one.
+    pub should: Vec<Box<dyn Query>>,
+    /// The terms of `should`, for their document frequencies.
+    pub should_terms: Vec<Term>,
+    /// At most one required clause, and it is a single term (no phrase, no range): its count is
+    /// a document frequency and its postings can be tested by `seek` cheaply.
+    pub simple: bool,
     /// Whether results are ordered by score (else by newest).
     pub by_score: bool,
     /// All query terms (for the caller's highlighting).
@@ -113,8 +125,8 @@ fn is_code(value: &str) -> bool {
     value.len() <= 32 && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-fn required(query: impl Query) -> (Occur, Box<dyn Query>) {
-    (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(query), 0.0)))
+fn required(query: impl Query) -> Box<dyn Query> {
+    Box::new(query)
 }
 
 /// Offsets of the bigrams that cover a term of `n >= 3` characters, at most 2 apart: 0, 2, 4, …
@@ -128,7 +140,7 @@ fn bigram_cover(n: usize) -> Vec<usize> {
 }
 
 /// The required clause for one term: an exact substring test.
-fn term_clause(fields: &Fields, term: &str) -> (Occur, Box<dyn Query>) {
+fn term_clause(fields: &Fields, term: &str) -> Box<dyn Query> {
     let chars: Vec<char> = term.chars().collect();
     let bigram_at = |offset: usize| -> Term {
         let pair: String = chars.iter().skip(offset).take(2).collect();
@@ -144,11 +156,11 @@ fn term_clause(fields: &Fields, term: &str) -> (Occur, Box<dyn Query>) {
     }
 }
 
-fn exact(field: Field, value: &str) -> (Occur, Box<dyn Query>) {
+fn exact(field: Field, value: &str) -> Box<dyn Query> {
     required(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
 }
 
-fn at_least(field: Field, value: i64) -> (Occur, Box<dyn Query>) {
+fn at_least(field: Field, value: i64) -> Box<dyn Query> {
     required(RangeQuery::new(Bound::Included(Term::from_field_i64(field, value)), Bound::Unbounded))
 }
 
@@ -168,34 +180,46 @@ pub(crate) fn plan(fields: &Fields, q: &SearchQuery) -> Result<Plan> {
 
     let terms = query_terms(&q.q);
     let by_score = q.sort == Sort::Relevance && !terms.is_empty();
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for term in deciding_terms(&terms) {
-        clauses.push(term_clause(fields, term));
+    let mut required_clauses: Vec<Box<dyn Query>> = Vec::new();
+    let deciding = deciding_terms(&terms);
+    let mut simple = deciding.iter().all(|t| t.chars().count() <= 2);
+    for term in deciding {
+        required_clauses.push(term_clause(fields, term));
     }
     for (field, value) in [(fields.township, township), (fields.occupation, occupation), (fields.work_type, work_type), (fields.kind, kind)]
     {
         if let Some(value) = value {
-            clauses.push(exact(field, value));
+            required_clauses.push(exact(field, value));
         }
     }
     if let Some(pay) = q.pay_min_yuan {
-        clauses.push(at_least(fields.pay_max, pay));
+        required_clauses.push(at_least(fields.pay_max, pay));
+        simple = false;
     }
     if let Some(since) = q.published_since {
-        clauses.push(at_least(fields.published_at, since));
+        required_clauses.push(at_least(fields.published_at, since));
+        simple = false;
     }
+    simple &= required_clauses.len() <= 1;
+    let mut should: Vec<Box<dyn Query>> = Vec::new();
+    let mut should_terms = Vec::new();
     if by_score {
-        // Optional clauses: with at least one required clause present they only add to scores.
         for term in &terms {
+            should_terms.push(Term::from_field_text(fields.words_head, term));
+            should_terms.push(Term::from_field_text(fields.words_body, term));
             let head = TermQuery::new(Term::from_field_text(fields.words_head, term), IndexRecordOption::WithFreqs);
             let body = TermQuery::new(Term::from_field_text(fields.words_body, term), IndexRecordOption::WithFreqs);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(head), HEAD_BOOST))));
-            clauses.push((Occur::Should, Box::new(body)));
+            should.push(Box::new(BoostQuery::new(Box::new(head), HEAD_BOOST)));
+            should.push(Box::new(body));
         }
     }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        required_clauses.iter().map(|c| (Occur::Must, Box::new(ConstScoreQuery::new(c.box_clone(), 0.0)) as Box<dyn Query>)).collect();
+    // Optional clauses: with at least one required clause present they only add to scores.
+    clauses.extend(should.iter().map(|c| (Occur::Should, c.box_clone())));
     let query: Box<dyn Query> = if clauses.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(clauses)) };
     let offset = usize::try_from(u64::from(q.page - 1) * u64::from(q.per_page)).unwrap_or(usize::MAX);
-    Ok(Plan { query, by_score, terms, offset, per_page: q.per_page as usize })
+    Ok(Plan { query, required: required_clauses, should, should_terms, simple, by_score, terms, offset, per_page: q.per_page as usize })
 }
 
 #[cfg(test)]

@@ -187,3 +187,80 @@ async fn the_passing_up_export_is_incremental_and_withdraws_what_left_the_board(
         db.cleanup().await;
     }
 }
+
+/// With a staleness bound, a server answers from its index and row cache without asking the
+/// database, but never from a state older than the bound: a vacancy published, changed or closed
+/// on another server shows on this one at the latest one bound later, never a stale row after it.
+#[tokio::test]
+async fn a_bounded_staleness_shows_every_change_of_another_server_within_the_bound() {
+    use std::time::{Duration, Instant};
+    const BOUND: Duration = Duration::from_millis(1_500);
+    for db in TestDb::all().await {
+        let clock = Arc::new(FixedClock::new(datetime!(2026-11-27 02:00:00 UTC)));
+        let vault = Arc::new(Vault::generate().unwrap());
+        let a = App::new(db.store().await, clock.clone(), vault.clone(), Policy::default()).unwrap();
+        let b = App::new(db.store().await, clock.clone(), vault.clone(), Policy::default())
+            .unwrap()
+            .with_search(JobSearch::in_memory().unwrap().with_max_staleness(BOUND));
+        let cc = code(5);
+        enterprise(&a, "南和区鑫源玻璃制品有限公司", &cc, "60").await;
+        // Waits until the bound has passed since `since`, then searches on B.
+        async fn after_bound(b: &App, since: Instant, text: &str) -> jiuye_app::job_search::BoardPage {
+            tokio::time::sleep((since + BOUND + Duration::from_millis(20)).saturating_duration_since(Instant::now())).await;
+            b.board_search(&q(text)).await.unwrap()
+        }
+
+        let checked = Instant::now();
+        assert_eq!(b.board_search(&q("钢化")).await.unwrap().total, 0, "{}", db.backend);
+        let id = publish(&a, VacancyInput { credit_code: cc.clone(), ..welder("玻璃钢化工") }).await;
+        let soon = b.board_search(&q("钢化")).await.unwrap().total;
+        if checked.elapsed() < BOUND {
+            assert_eq!(soon, 0, "within the bound B answered without asking the database");
+        }
+        let page = after_bound(&b, Instant::now(), "钢化").await;
+        assert_eq!(page.items.iter().map(|v| v.filled).collect::<Vec<_>>(), [0], "published on A, seen on B after the bound");
+        assert!(b.search.cached_rows_len() >= 1, "the row is cached");
+
+        // A change of content: after the bound B serves the new row, not the cached one.
+        let v = a.get_vacancy(None, id).await.unwrap();
+        a.record_filled(&Actor::cli(), id, v.version, 1, "").await.unwrap();
+        let changed = Instant::now();
+        let page = after_bound(&b, changed, "钢化").await;
+        assert_eq!(page.items.iter().map(|v| v.filled).collect::<Vec<_>>(), [1], "{}", db.backend);
+
+        // Closed on A: gone from B's results and rows after the bound.
+        let v = a.get_vacancy(None, id).await.unwrap();
+        a.close_vacancy(&Actor::cli(), id, v.version, "已招满").await.unwrap();
+        let page = after_bound(&b, Instant::now(), "钢化").await;
+        assert_eq!((page.total, page.items.len()), (0, 0), "{}", db.backend);
+        db.cleanup().await;
+    }
+}
+
+/// A write through a server is visible to that server's next search whatever the bound.
+#[tokio::test]
+async fn a_server_sees_its_own_writes_at_once_and_serves_rows_equal_to_the_database() {
+    let db = TestDb::sqlite();
+    let app =
+        crate::app_on(&db).await.with_search(JobSearch::in_memory().unwrap().with_max_staleness(std::time::Duration::from_secs(3600)));
+    let cc = code(6);
+    enterprise(&app, "南和区润泽食品加工有限公司", &cc, "40").await;
+    assert_eq!(app.board_search(&q("包装")).await.unwrap().total, 0);
+    let id = publish(&app, VacancyInput { credit_code: cc.clone(), ..welder("包装工") }).await;
+    publish(&app, VacancyInput { credit_code: cc.clone(), ..welder("包装机操作工") }).await;
+    let first = app.board_search(&q("包装")).await.unwrap();
+    assert_eq!(first.total, 2, "own writes are searched at once");
+    // Served twice (the second time from the row cache), equal to what the database holds.
+    let second = app.board_search(&q("包装")).await.unwrap();
+    assert!(app.search.cached_rows_len() >= 2);
+    let keys: Vec<i64> = second.items.iter().map(|v| v.search_key).collect();
+    let fresh = app.store.vacancies_by_search_keys(&keys).await.unwrap();
+    let json = |rows: &[jiuye_store::vacancies::VacancyRecord]| serde_json::to_value(rows).unwrap();
+    assert_eq!(json(&second.items), json(&fresh));
+    assert_eq!(json(&first.items), json(&second.items));
+    // Closing it through this server removes it from the next search, rows included.
+    let v = app.get_vacancy(None, id).await.unwrap();
+    app.close_vacancy(&Actor::cli(), id, v.version, "已招满").await.unwrap();
+    let after = app.board_search(&q("包装")).await.unwrap();
+    assert_eq!((after.total, after.items.iter().map(|v| v.title.as_str()).collect::<Vec<_>>()), (1, vec!["包装机操作工"]));
+}

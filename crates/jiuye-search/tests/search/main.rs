@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod differential;
+mod fast;
 mod persistence;
 mod semantics;
 mod support;
