@@ -236,11 +236,7 @@ impl App {
         }
 
         // 2. Against the registry; once per enterprise and year.
-        let mut codes: Vec<String> = candidates.iter().map(|c| c.credit_code.clone()).collect();
-        codes.sort();
-        codes.dedup();
-        let targets: HashMap<String, ReportTarget> =
-            self.store.report_targets(&codes).await?.into_iter().map(|t| (t.credit_code.clone(), t)).collect();
+        let targets = self.targets_by_code(candidates.iter().map(|c| c.credit_code.as_str())).await?;
         let mut seen: HashMap<(String, i32), u32> = HashMap::new();
         let mut good: Vec<(Candidate, &ReportTarget)> = Vec::with_capacity(candidates.len());
         for c in candidates {

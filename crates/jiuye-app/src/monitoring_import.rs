@@ -261,6 +261,15 @@ pub fn can_import_reports(role: Role) -> bool {
 }
 
 impl App {
+    /// The registered enterprises among `codes` (any order, repeats allowed), by credit code: the
+    /// registry check shared by the report and insurance imports.
+    pub(crate) async fn targets_by_code<'c>(&self, codes: impl Iterator<Item = &'c str>) -> AppResult<HashMap<String, ReportTarget>> {
+        let mut codes: Vec<String> = codes.map(str::to_string).collect();
+        codes.sort();
+        codes.dedup();
+        Ok(self.store.report_targets(&codes).await?.into_iter().map(|t| (t.credit_code.clone(), t)).collect())
+    }
+
     /// Writes the import template (.xlsx): the columns, an example row, and a notes sheet.
     pub fn write_report_template(&self, dest: &Path) -> AppResult<()> {
         let today = self.clock.today();
@@ -383,11 +392,7 @@ impl App {
         }
 
         // 2. Against the registry: registered, monitored, in the clerk's township, once per month.
-        let mut codes: Vec<String> = candidates.iter().map(|c| c.credit_code.clone()).collect();
-        codes.sort();
-        codes.dedup();
-        let targets: HashMap<String, ReportTarget> =
-            self.store.report_targets(&codes).await?.into_iter().map(|t| (t.credit_code.clone(), t)).collect();
+        let targets = self.targets_by_code(candidates.iter().map(|c| c.credit_code.as_str())).await?;
         let scope = match actor.role {
             Role::TownshipClerk => Some(actor.township.clone().unwrap_or_default()),
             _ => None,

@@ -452,9 +452,7 @@ impl ScanResult {
 
     /// The amounts of all cases, in order.
     pub fn amounts(&self) -> impl Iterator<Item = Option<Decimal>> + '_ {
-        self.amount_ix
-            .iter()
-            .map(|ix| usize::try_from(*ix).ok().and_then(|k| k.checked_sub(1)).and_then(|k| self.amount_values.get(k)).copied())
+        (0..self.amount_ix.len()).map(|i| self.amount(i))
     }
 
     /// Sum of the amounts of eligible cases (loan ceilings included: check `amount_kind`).

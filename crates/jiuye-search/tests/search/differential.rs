@@ -4,7 +4,7 @@
 use jiuye_search::{KINDS, SearchIndex, SearchQuery, Sort, VacancyDoc};
 use proptest::prelude::*;
 
-use crate::support::{check_against_oracle, oracle};
+use crate::support::{XorShift, check_against_oracle, oracle};
 
 /// Pieces texts are made of: real words (so jieba keeps multi-character terms), single
 /// characters, ASCII in both widths and cases, and separators.
@@ -177,32 +177,27 @@ proptest! {
     }
 }
 
-/// A deterministic generator for the larger test (no external crate needed).
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn text(&mut self, max_pieces: usize) -> String {
-        let n = self.below(max_pieces + 1);
-        (0..n).map(|_| PIECES[self.below(PIECES.len())]).collect()
-    }
+/// Up to `max_pieces` pieces of text.
+fn random_text(rng: &mut XorShift, max_pieces: usize) -> String {
+    let n = rng.below(max_pieces + 1);
+    (0..n).map(|_| PIECES[rng.below(PIECES.len())]).collect()
 }
 
 #[test]
 fn a_larger_index_with_many_segments_agrees_with_the_oracle_on_every_query() {
     let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
     let raw: Vec<_> = (0..1500)
-        .map(|_| (rng.text(4), rng.text(2), rng.text(30), rng.text(3), rng.next() as u8, rng.below(6) as i64, rng.below(4) as i64))
+        .map(|_| {
+            (
+                random_text(&mut rng, 4),
+                random_text(&mut rng, 2),
+                random_text(&mut rng, 30),
+                random_text(&mut rng, 3),
+                rng.next() as u8,
+                rng.below(6) as i64,
+                rng.below(4) as i64,
+            )
+        })
         .collect();
     let mut docs = make_docs(raw);
     let index = SearchIndex::in_memory().unwrap();
@@ -217,7 +212,7 @@ fn a_larger_index_with_many_segments_agrees_with_the_oracle_on_every_query() {
     for _ in 0..300 {
         let spec = (rng.next() as usize, rng.below(4), rng.next() as usize, 1 + rng.below(4));
         let q = match rng.below(6) {
-            0 => rng.text(3),
+            0 => random_text(&mut rng, 3),
             1 => format!("{}{}", substring(&docs, spec), RARE[rng.below(RARE.len())]),
             _ => substring(&docs, spec),
         };

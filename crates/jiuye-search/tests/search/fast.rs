@@ -6,36 +6,22 @@ use std::collections::HashMap;
 
 use jiuye_search::{SearchHits, SearchIndex, SearchQuery, Sort, VacancyDoc};
 
-use crate::support::{check_against_oracle, vacancy};
+use crate::support::{XorShift, check_against_oracle, vacancy};
 
 const WORDS: &[&str] =
     &["焊工", "电焊工", "会计", "司机", "保洁员", "工作", "工人", "五险一金", "包吃住", "长白班", "制图", "经验", "哈", "工"];
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn text(&mut self, max: usize) -> String {
-        let n = 1 + self.below(max);
-        (0..n).map(|_| WORDS[self.below(WORDS.len())]).collect::<Vec<_>>().join("，")
-    }
+/// Up to `max` words joined by commas.
+fn random_text(rng: &mut XorShift, max: usize) -> String {
+    let n = 1 + rng.below(max);
+    (0..n).map(|_| WORDS[rng.below(WORDS.len())]).collect::<Vec<_>>().join("，")
 }
 
-fn corpus(n: i64, rng: &mut Rng) -> Vec<VacancyDoc> {
+fn corpus(n: i64, rng: &mut XorShift) -> Vec<VacancyDoc> {
     (1..=n)
         .map(|id| VacancyDoc {
-            title: rng.text(2),
-            description: format!("{}。工作地点：和阳镇", rng.text(6)),
+            title: random_text(rng, 2),
+            description: format!("{}。工作地点：和阳镇", random_text(rng, 6)),
             enterprise_name: if rng.below(3) == 0 { "恒达机械厂".into() } else { "润泽食品有限公司".into() },
             township_code: if rng.below(2) == 0 { "110105001".into() } else { "110105002".into() },
             pay_max_yuan: 1000 * rng.below(8) as i64,
@@ -103,7 +89,7 @@ fn compare(index: &SearchIndex, q: &SearchQuery) {
 
 #[test]
 fn the_fast_paths_agree_with_the_exhaustive_search_and_the_oracle() {
-    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
     let mut docs = corpus(6_000, &mut rng);
     let index = SearchIndex::in_memory().unwrap();
     // Take the time-order path whenever it could apply (the default cost needs larger segments).
@@ -154,7 +140,7 @@ fn the_fast_paths_agree_with_the_exhaustive_search_and_the_oracle() {
 #[test]
 fn a_single_term_orders_exactly_as_the_exhaustive_search() {
     // One term means two scoring clauses, whose sum does not depend on the order of addition.
-    let mut rng = Rng(7);
+    let mut rng = XorShift(7);
     let docs = corpus(3_000, &mut rng);
     let index = SearchIndex::in_memory().unwrap();
     index.upsert(&docs).unwrap();

@@ -86,3 +86,19 @@ pub fn check_against_oracle(index: &SearchIndex, q: &SearchQuery, docs: &[Vacanc
     }
     Ok(())
 }
+
+/// A deterministic generator for the larger tests (no external crate needed).
+pub struct XorShift(pub u64);
+
+impl XorShift {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
