@@ -1,5 +1,11 @@
 //! Runs a [`Plan`] with less work than one exhaustive scored pass, with the same answer.
 //!
+//! A query whose required clauses are all terms or exact filters (no range filter) runs on
+//! their match sets as bitsets ([`execute_bits`]), taken from the clause cache of `bits.rs`: the
+//! AND of the sets is the match set, its popcount the total, and WAND or the time order test
+//! candidates against it in O(1). The rest of this comment is the path of queries with a range
+//! filter, or of an index whose clause cache is turned off.
+//!
 //! Only for a query whose match set is one posting list (no words, or one term of 1–2
 //! characters, or one exact filter): anything else (phrases, several terms, ranges) is counted
 //! and ranked in one scored pass ([`exhaustive`]), as counting it costs a full pass anyway.
@@ -36,6 +42,7 @@ use tantivy::index::SegmentId;
 use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, Scorer, Weight};
 use tantivy::{DocId, Score, Searcher, SegmentReader, TERMINATED};
 
+use crate::bits::{ClauseCache, DocBits, alive_bits};
 use crate::collector::{Ranked, TopAndCount};
 use crate::error::Result;
 use crate::query::Plan;
@@ -118,7 +125,18 @@ impl Columns {
 }
 
 /// Runs `plan`: the exact total and the best `offset + per_page` hits in result order.
-pub(crate) fn execute(searcher: &Searcher, plan: &Plan, orders: &TimeOrders, probe_cost: u64) -> Result<(u64, Vec<Ranked>)> {
+pub(crate) fn execute(
+    searcher: &Searcher,
+    plan: &Plan,
+    orders: &TimeOrders,
+    probe_cost: u64,
+    cache: Option<&ClauseCache>,
+) -> Result<(u64, Vec<Ranked>)> {
+    if let Some(cache) = cache
+        && plan.required_keys.iter().all(Option::is_some)
+    {
+        return execute_bits(searcher, plan, orders, cache);
+    }
     let limit = plan.offset.saturating_add(plan.per_page);
     if !plan.simple {
         // Phrases, several terms or range filters: counting costs a full pass anyway, so the
@@ -296,6 +314,126 @@ fn probe_newest(
     }
     found.truncate(want);
     Ok(Some(found.into_iter().map(|d| columns.ranked(d, 0.0)).collect()))
+}
+
+/// Runs `plan` on the match sets of its required clauses (all cacheable: terms and exact
+/// filters), per segment the AND of the clauses' cached sets and the live documents:
+/// - **total**: the popcount;
+/// - **by relevance**: block-max WAND over the optional BM25 clauses, each candidate tested
+///   against the set in O(1); if fewer than `limit` documents score, the rest of the page
+///   (score 0) comes by newest from the set without them;
+/// - **by newest**: the documents in time order tested against the set, or, when the set is
+///   too sparse for that to find `limit` quickly, the set's documents ranked by time.
+fn execute_bits(searcher: &Searcher, plan: &Plan, orders: &TimeOrders, cache: &ClauseCache) -> Result<(u64, Vec<Ranked>)> {
+    let limit = plan.offset.saturating_add(plan.per_page);
+    let unscored = EnableScoring::disabled_from_searcher(searcher);
+    let weights = plan.required.iter().map(|c| c.weight(unscored)).collect::<tantivy::Result<Vec<_>>>()?;
+    let readers = searcher.segment_readers();
+    let mut sets: Vec<DocBits> = Vec::with_capacity(readers.len());
+    let mut total = 0u64;
+    for reader in readers {
+        let mut set: Option<DocBits> = None;
+        for (weight, key) in weights.iter().zip(&plan.required_keys) {
+            let key = key.as_deref().unwrap_or_default();
+            let clause = cache.get(searcher, reader, key, || DocBits::of_weight(weight.as_ref(), reader))?;
+            match &mut set {
+                None => set = Some(DocBits::clone(&clause)),
+                Some(set) => set.and_assign(&clause),
+            }
+        }
+        let mut set = set.unwrap_or_else(|| DocBits::full(reader.max_doc()));
+        if reader.has_deletes() {
+            // Deletions only accumulate in a segment: equal counts mean equal sets.
+            let key = format!("alive:{}", reader.num_deleted_docs());
+            set.and_assign(&*cache.get(searcher, reader, &key, || Ok(alive_bits(reader)))?);
+        }
+        total += set.count();
+        sets.push(set);
+    }
+    if total == 0 || limit == 0 {
+        return Ok((total, Vec::new()));
+    }
+    if !plan.by_score || plan.should.is_empty() {
+        return Ok((total, newest_in_sets(searcher, &sets, limit, orders)?));
+    }
+    let union = BooleanQuery::new(plan.should.iter().map(|c| (Occur::Should, c.box_clone())).collect());
+    let union_weight = union.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut scored: Vec<(Ranked, DocId, usize)> = Vec::new();
+    for (ord, (reader, set)) in readers.iter().zip(&sets).enumerate() {
+        let columns = Columns::of(reader)?;
+        let mut heap: BinaryHeap<Reverse<(Ranked, DocId)>> = BinaryHeap::with_capacity(limit.min(1024) + 1);
+        let threshold = |heap: &BinaryHeap<Reverse<(Ranked, DocId)>>| -> Score {
+            match heap.peek() {
+                // Just below the worst kept score: equal scores still compete on the tie-breaks.
+                Some(Reverse((min, _))) if heap.len() >= limit => min.score.next_down(),
+                _ => 0.0,
+            }
+        };
+        union_weight.for_each_pruning(0.0, reader, &mut |doc, score| {
+            if set.contains(doc) {
+                let ranked = (columns.ranked(doc, score), doc);
+                if heap.len() < limit {
+                    heap.push(Reverse(ranked));
+                } else if let Some(mut min) = heap.peek_mut()
+                    && ranked > min.0
+                {
+                    *min = Reverse(ranked);
+                }
+            }
+            threshold(&heap)
+        })?;
+        scored.extend(heap.into_iter().map(|Reverse((r, d))| (r, d, ord)));
+    }
+    scored.sort_unstable_by_key(|s| Reverse(s.0));
+    if scored.len() >= limit {
+        return Ok((total, scored.into_iter().take(limit).map(|(r, _, _)| r).collect()));
+    }
+    // Every positive-score document is in `scored` (no segment filled its heap, so no threshold
+    // ever rose above 0); the rest of the page has score 0 and comes by newest.
+    for (_, doc, ord) in &scored {
+        if let Some(set) = sets.get_mut(*ord) {
+            set.remove(*doc);
+        }
+    }
+    let rest = newest_in_sets(searcher, &sets, limit - scored.len(), orders)?;
+    let mut ranked: Vec<Ranked> = scored.into_iter().map(|(r, _, _)| r).collect();
+    ranked.extend(rest);
+    Ok((total, ranked))
+}
+
+/// The best `limit` documents of the per-segment sets by newest.
+fn newest_in_sets(searcher: &Searcher, sets: &[DocBits], limit: usize, orders: &TimeOrders) -> Result<Vec<Ranked>> {
+    let mut all: Vec<Ranked> = Vec::new();
+    for (reader, set) in searcher.segment_readers().iter().zip(sets) {
+        let count = set.count();
+        if count == 0 {
+            continue;
+        }
+        let want = limit.min(usize::try_from(count).unwrap_or(usize::MAX));
+        let columns = Columns::of(reader)?;
+        // Testing a document in time order costs about as much as ranking one of the set's.
+        let expected_probes = (want as u64).saturating_mul(u64::from(set.max_doc())).saturating_mul(PROBE_MARGIN) / count;
+        if expected_probes < count {
+            let order = orders.get(searcher, reader)?;
+            all.extend(order.iter().filter(|d| set.contains(**d)).take(want).map(|d| columns.ranked(*d, 0.0)));
+        } else {
+            let mut heap: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(want + 1);
+            for doc in set.iter() {
+                let ranked = columns.ranked(doc, 0.0);
+                if heap.len() < want {
+                    heap.push(Reverse(ranked));
+                } else if let Some(mut min) = heap.peek_mut()
+                    && ranked > min.0
+                {
+                    *min = Reverse(ranked);
+                }
+            }
+            all.extend(heap.into_iter().map(|Reverse(r)| r));
+        }
+    }
+    all.sort_unstable_by(|a, b| b.cmp(a));
+    all.truncate(limit);
+    Ok(all)
 }
 
 /// One scored pass over every match of the whole query, counting and keeping the best.

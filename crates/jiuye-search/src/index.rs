@@ -14,6 +14,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term};
 
+use crate::bits::{ClauseCache, DEFAULT_CACHE_BYTES};
 use crate::error::{Result, SearchError};
 use crate::exec::{PROBE_COST, TimeOrders, execute, exhaustive};
 use crate::query::{SearchQuery, plan};
@@ -33,12 +34,21 @@ pub struct IndexOptions {
     pub rebuild_heap_bytes: usize,
     /// Indexing threads used by [`SearchIndex::rebuild`].
     pub rebuild_threads: usize,
+    /// Byte budget of the cache of clause match sets (see `src/bits.rs`; 64 MiB by default, one
+    /// bit per document per cached clause); 0 turns the cache off and every search evaluates its
+    /// clauses afresh (for comparisons; results are the same either way).
+    pub clause_cache_bytes: usize,
 }
 
 impl Default for IndexOptions {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        Self { writer_heap_bytes: 50_000_000, rebuild_heap_bytes: 400_000_000, rebuild_threads: cores.clamp(1, 4) }
+        Self {
+            writer_heap_bytes: 50_000_000,
+            rebuild_heap_bytes: 400_000_000,
+            rebuild_threads: cores.clamp(1, 4),
+            clause_cache_bytes: DEFAULT_CACHE_BYTES,
+        }
     }
 }
 
@@ -62,6 +72,8 @@ pub struct SearchIndex {
     /// Per-segment time orders for sorting by newest (derived from the segments, never stale).
     orders: TimeOrders,
     probe_cost: std::sync::atomic::AtomicU64,
+    /// Match sets of required clauses per segment (`None` if turned off).
+    clauses: Option<ClauseCache>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -105,9 +117,14 @@ impl SearchIndex {
 
     /// An empty index in memory (for tests and tools).
     pub fn in_memory() -> Result<Self> {
+        Self::in_memory_with(IndexOptions { writer_heap_bytes: 20_000_000, ..IndexOptions::default() })
+    }
+
+    /// [`SearchIndex::in_memory`] with explicit options.
+    pub fn in_memory_with(options: IndexOptions) -> Result<Self> {
         let (schema, fields) = schema::build();
         let index = Index::builder().schema(schema).tokenizers(schema::tokenizers()).create_in_ram()?;
-        Self::from_index(index, fields, IndexOptions { writer_heap_bytes: 20_000_000, ..IndexOptions::default() }, None)
+        Self::from_index(index, fields, options, None)
     }
 
     fn from_index(index: Index, fields: Fields, options: IndexOptions, path: Option<PathBuf>) -> Result<Self> {
@@ -117,6 +134,7 @@ impl SearchIndex {
             reason: format!("unexpected commit payload {:?}", meta.payload),
         })?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let clauses = (options.clause_cache_bytes > 0).then(|| ClauseCache::with_budget(options.clause_cache_bytes));
         let this = Self {
             index,
             reader,
@@ -126,6 +144,7 @@ impl SearchIndex {
             state: Mutex::new(WriterState { writer: None, watermark }),
             orders: TimeOrders::default(),
             probe_cost: std::sync::atomic::AtomicU64::new(PROBE_COST),
+            clauses,
         };
         // Take the writer lock now so a second process on the same directory fails early.
         this.writer(&mut this.lock())?;
@@ -251,7 +270,7 @@ impl SearchIndex {
         let plan = plan(&self.fields, q)?;
         let searcher = self.reader.searcher();
         let probe_cost = self.probe_cost.load(std::sync::atomic::Ordering::Relaxed);
-        let (total, ranked) = execute(&searcher, &plan, &self.orders, probe_cost)?;
+        let (total, ranked) = execute(&searcher, &plan, &self.orders, probe_cost, self.clauses.as_ref())?;
         let hits = ranked.into_iter().skip(plan.offset).take(plan.per_page).map(|r| Hit { id: r.id, score: r.score }).collect();
         Ok(SearchHits { total, hits, terms: plan.terms })
     }
@@ -301,6 +320,11 @@ impl SearchIndex {
             }
         }
         Ok(total)
+    }
+
+    /// Number of clause match sets held in memory and their bytes (for tests and monitoring).
+    pub fn cached_clause_sets(&self) -> (usize, usize) {
+        self.clauses.as_ref().map_or((0, 0), ClauseCache::usage)
     }
 
     /// Number of segments whose time order is held in memory (for tests).

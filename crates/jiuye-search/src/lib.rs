@@ -4,6 +4,7 @@
 //! tokenizers), `schema` (fields), `query` (request validation and the tantivy query),
 //! `collector` (count + top-k), `index` ([`SearchIndex`]), [`matching`] (pure match scores).
 
+mod bits;
 mod collector;
 mod error;
 mod exec;

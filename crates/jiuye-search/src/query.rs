@@ -96,6 +96,10 @@ pub(crate) struct Plan {
     pub query: Box<dyn Query>,
     /// The clauses that decide the match set (terms and filters), unscored; empty = every document.
     pub required: Vec<Box<dyn Query>>,
+    /// Per clause of `required`, the key under which its match set may be cached (see
+    /// `bits.rs`): the term or the field and value; `None` for range filters, whose bounds vary
+    /// too much to be worth keeping.
+    pub required_keys: Vec<Option<String>>,
     /// The optional BM25 clauses (empty unless `by_score`); a document's score is the sum of
     /// those it matches, so it is positive iff it matches one.
     pub should: Vec<Box<dyn Query>>,
@@ -181,23 +185,32 @@ pub(crate) fn plan(fields: &Fields, q: &SearchQuery) -> Result<Plan> {
     let terms = query_terms(&q.q);
     let by_score = q.sort == Sort::Relevance && !terms.is_empty();
     let mut required_clauses: Vec<Box<dyn Query>> = Vec::new();
+    let mut required_keys: Vec<Option<String>> = Vec::new();
     let deciding = deciding_terms(&terms);
     let mut simple = deciding.iter().all(|t| t.chars().count() <= 2);
     for term in deciding {
         required_clauses.push(term_clause(fields, term));
+        required_keys.push(Some(format!("q:{term}")));
     }
-    for (field, value) in [(fields.township, township), (fields.occupation, occupation), (fields.work_type, work_type), (fields.kind, kind)]
-    {
+    for (name, field, value) in [
+        ("township", fields.township, township),
+        ("occupation", fields.occupation, occupation),
+        ("work_type", fields.work_type, work_type),
+        ("kind", fields.kind, kind),
+    ] {
         if let Some(value) = value {
             required_clauses.push(exact(field, value));
+            required_keys.push(Some(format!("f:{name}:{value}")));
         }
     }
     if let Some(pay) = q.pay_min_yuan {
         required_clauses.push(at_least(fields.pay_max, pay));
+        required_keys.push(None);
         simple = false;
     }
     if let Some(since) = q.published_since {
         required_clauses.push(at_least(fields.published_at, since));
+        required_keys.push(None);
         simple = false;
     }
     simple &= required_clauses.len() <= 1;
@@ -219,7 +232,18 @@ pub(crate) fn plan(fields: &Fields, q: &SearchQuery) -> Result<Plan> {
     clauses.extend(should.iter().map(|c| (Occur::Should, c.box_clone())));
     let query: Box<dyn Query> = if clauses.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(clauses)) };
     let offset = usize::try_from(u64::from(q.page - 1) * u64::from(q.per_page)).unwrap_or(usize::MAX);
-    Ok(Plan { query, required: required_clauses, should, should_terms, simple, by_score, terms, offset, per_page: q.per_page as usize })
+    Ok(Plan {
+        query,
+        required: required_clauses,
+        required_keys,
+        should,
+        should_terms,
+        simple,
+        by_score,
+        terms,
+        offset,
+        per_page: q.per_page as usize,
+    })
 }
 
 #[cfg(test)]

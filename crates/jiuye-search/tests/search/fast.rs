@@ -181,3 +181,65 @@ fn wand_over_few_scored_documents_then_newest_for_the_rest_equals_the_exhaustive
     }
     assert!(index.cached_time_orders() >= 1, "the rest came by time order");
 }
+
+#[test]
+fn cached_clause_sets_stay_correct_across_deletes_updates_and_new_segments() {
+    // Queries fill the clause cache; then documents are deleted, replaced and added (new
+    // segments, deletions inside cached segments) and the same queries must still equal the
+    // exhaustive search and the oracle, with and without the cache.
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let mut docs = corpus(4_000, &mut rng);
+    let index = SearchIndex::in_memory().unwrap();
+    for chunk in docs.chunks(2_000) {
+        index.upsert(chunk).unwrap();
+    }
+    let queries = ["工", "焊工", "电焊工", "五险一金", "包吃住 司机", "会计 恒达", "", "宇航员"];
+    let run_all = |index: &SearchIndex, docs: &[VacancyDoc]| {
+        for text in queries {
+            for sort in [Sort::Relevance, Sort::Newest] {
+                for township in [None, Some("110105001".to_string())] {
+                    let q = SearchQuery { q: text.into(), sort, township, ..SearchQuery::default() };
+                    compare(index, &q);
+                    check_against_oracle(index, &q, docs).unwrap();
+                }
+            }
+        }
+    };
+    run_all(&index, &docs);
+    let (sets, bytes) = index.cached_clause_sets();
+    assert!(sets >= 2 * 8, "one set per segment and clause was kept, got {sets}");
+    assert!(bytes > 0);
+
+    let gone: Vec<i64> = (0..400).map(|_| rng.below(4_000) as i64 + 1).collect();
+    index.delete(&gone).unwrap();
+    docs.retain(|d| !gone.contains(&d.id));
+    // The live documents of the segments are now cached with these deletions...
+    run_all(&index, &docs);
+    // ...and must not be reused once replacements delete more in the same segments.
+    let mut changed = corpus(300, &mut rng);
+    for (k, d) in changed.iter_mut().enumerate() {
+        d.id = if k % 2 == 0 { (k as i64 * 13) % 4_000 + 1 } else { 10_000 + k as i64 };
+    }
+    index.upsert(&changed).unwrap();
+    for d in changed {
+        docs.retain(|x| x.id != d.id);
+        docs.push(d);
+    }
+    run_all(&index, &docs);
+
+    // The same answers with the cache turned off.
+    let plain =
+        SearchIndex::in_memory_with(jiuye_search::IndexOptions { clause_cache_bytes: 0, ..jiuye_search::IndexOptions::default() }).unwrap();
+    plain.upsert(&docs).unwrap();
+    for text in queries {
+        for sort in [Sort::Relevance, Sort::Newest] {
+            let q = SearchQuery { q: text.into(), sort, per_page: 100, ..SearchQuery::default() };
+            let (a, b) = (index.search(&q).unwrap(), plain.search(&q).unwrap());
+            assert_eq!(a.total, b.total, "{q:?}");
+            assert_eq!(plain.cached_clause_sets(), (0, 0));
+            if sort == Sort::Newest {
+                assert_eq!(a, b, "{q:?}");
+            }
+        }
+    }
+}
