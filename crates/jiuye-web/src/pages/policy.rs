@@ -165,7 +165,9 @@ struct ScanPage {
     as_of: String,
     errors: Vec<String>,
     report: Option<jiuye_app::scan::ScanReport>,
-    hits: Vec<jiuye_app::scan::Hit>,
+    /// The hits shown, each with the link to an application form pre-filled with its program
+    /// and subject (eligible hits of programs the bureau pays, for roles that enter applications).
+    hits: Vec<(jiuye_app::scan::Hit, Option<String>)>,
     shown: usize,
 }
 
@@ -206,7 +208,13 @@ pub async fn scan(State(s): State<AppState>, staff: crate::auth::Staff, Query(q)
         }
     }
     const SHOWN: usize = 500;
-    let hits = report.as_ref().map(|r| r.hits.iter().take(SHOWN).cloned().collect()).unwrap_or_default();
+    let can_apply = matches!(staff.actor().role, jiuye_domain::Role::BureauStaff | jiuye_domain::Role::TownshipClerk);
+    let apply_link = |h: &jiuye_app::scan::Hit| -> Option<String> {
+        let payable = s.app.rules.program(h.program).is_some_and(jiuye_app::payments::payable_program);
+        let subject = if h.subject_kind == "person" { "person" } else { "enterprise" };
+        (can_apply && h.eligible && payable).then(|| format!("/applications/new?program={}&{subject}={}", h.program, h.subject_id))
+    };
+    let hits = report.as_ref().map(|r| r.hits.iter().take(SHOWN).map(|h| (h.clone(), apply_link(h))).collect()).unwrap_or_default();
     Ok(ScanPage {
         nav: Nav::of(&staff),
         programs: super::opts(s.app.rules.programs().iter().map(|p| (p.id, p.name)), &q.program),

@@ -71,3 +71,36 @@ async fn a_simulation_compares_beneficiaries_and_cost_before_and_after() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(t.audit_count("policy.simulate").await, 1);
 }
+
+#[tokio::test]
+async fn an_eligible_scan_hit_opens_a_pre_filled_application_for_those_who_may_enter_one() {
+    let t = TestApp::new().await;
+    // The demo registry's enterprises have monitoring reports and insurance statements from 2019
+    // on, so a scan as of 2020-06-30 finds enterprises that qualify for the stable-post refund (a
+    // payable program), and veterans who qualify for a startup loan (not paid from the ledger).
+    t.app.generate_demo(300, 7, &mut |_| {}).await.unwrap();
+    t.app.generate_demo_monitoring(7).await.unwrap();
+    t.app.generate_demo_insurance(7).await.unwrap();
+    let mut staff = t.logged_in("staff", jiuye_domain::Role::BureauStaff, None).await;
+    let page = staff.get("/scan?run=1&program=stable_post_refund&as_of=2020-06-30").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let prefix = "/applications/new?program=stable_post_refund&#38;enterprise=";
+    let at = page.body.find(prefix).unwrap_or_else(|| panic!("no application link: {}", page.body));
+    let enterprise: String = page.body[at + prefix.len()..].chars().take(36).collect();
+    assert!(uuid::Uuid::parse_str(&enterprise).is_ok(), "{enterprise}");
+    // The link opens the application form with the program and the enterprise filled in.
+    let form = staff.get(&format!("/applications/new?program=stable_post_refund&enterprise={enterprise}")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains(&format!("name=\"enterprise\" value=\"{enterprise}\"")), "{}", form.body);
+    assert!(form.body.contains("name=\"program\" value=\"stable_post_refund\""), "{}", form.body);
+    // A loan is not paid from the ledger: its hits have no application link.
+    let page = staff.get("/scan?run=1&program=startup_loan&as_of=2020-06-30").await;
+    assert!(page.body.contains("符合条件"), "{}", page.body);
+    assert!(!page.body.contains("生成申请"), "{}", page.body);
+    // A leader reads the scan but does not enter applications: no link either.
+    let mut leader = t.logged_in("leader", jiuye_domain::Role::Leader, None).await;
+    let page = leader.get("/scan?run=1&program=stable_post_refund&as_of=2020-06-30").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("符合条件"), "{}", page.body);
+    assert!(!page.body.contains("生成申请"), "{}", page.body);
+}
