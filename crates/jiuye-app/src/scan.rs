@@ -266,6 +266,19 @@ impl App {
         req: &ScanRequest,
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> AppResult<ScanReport> {
+        let loaded = self.load_for_scan(rules, actor, req, progress).await?;
+        evaluate_loaded(rules, &loaded)
+    }
+
+    /// Checks the actor may scan and reads the facts the requested programs need, once: a
+    /// simulation evaluates the same facts under two rulesets.
+    async fn load_for_scan(
+        &self,
+        rules: &jiuye_rules::Ruleset,
+        actor: &Actor,
+        req: &ScanRequest,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> AppResult<LoadedSubjects> {
         if !matches!(
             actor.role,
             jiuye_domain::Role::Admin | jiuye_domain::Role::BureauStaff | jiuye_domain::Role::TownshipClerk | jiuye_domain::Role::Leader
@@ -288,78 +301,96 @@ impl App {
         let needs_enterprises = programs.iter().any(|p| p.applicant == Applicant::Enterprise);
         let persons = if needs_persons { Some(self.person_subjects(&scope, township.as_deref(), as_of, progress).await?) } else { None };
         let enterprises = if needs_enterprises { Some(self.enterprise_subjects(&scope, township.as_deref(), as_of).await?) } else { None };
-        let mut summaries = Vec::new();
-        let mut hits = Vec::new();
-        for p in programs {
-            let subjects = match p.applicant {
-                Applicant::Person => persons.as_ref(),
-                Applicant::Enterprise => enterprises.as_ref(),
-                _ => None,
-            };
-            let Some(s) = subjects else {
-                summaries.push(ProgramSummary {
-                    program: p.id,
-                    name: p.name,
-                    measure: p.measure(),
-                    applicant: p.applicant.label(),
-                    scanned: 0,
-                    eligible: 0,
-                    ineligible: 0,
-                    needs_facts: 0,
-                    one_condition_short: 0,
-                    total_amount_yuan: "0.00".into(),
-                    amount_kind: p.amount.as_ref().map(|a| a.kind.label()),
-                    unknown_conditions: Vec::new(),
-                    by_township: BTreeMap::new(),
-                    skipped: Some("名册中还没有该类申请主体的数据（招用、见习、培训等记录待相应模块上线）"),
-                });
-                continue;
-            };
-            let r = rules.scan(p.id, &s.columns, as_of).map_err(|e| AppError::Internal(e.to_string()))?;
-            let mut by_township: BTreeMap<String, (usize, Decimal)> = BTreeMap::new();
-            for (i, d) in r.decisions.iter().enumerate() {
-                if *d == Outcome::Eligible {
-                    let amount = r.amount(i);
-                    let hit = s.hit(p, i, true, amount.map(yuan), None);
-                    let e = by_township.entry(hit.township_code.clone()).or_insert((0, Decimal::ZERO));
-                    e.0 += 1;
-                    e.1 += amount.unwrap_or(Decimal::ZERO);
-                    hits.push(hit);
-                }
-            }
-            let close: Vec<usize> = r.one_condition_short().collect();
-            for &i in &close {
-                hits.push(s.hit(p, i, false, None, r.failed_conditions(i).first().copied()));
-            }
-            let mut unknown: Vec<(&'static str, usize)> =
-                r.condition_ids.iter().enumerate().map(|(bit, id)| (*id, r.unknown_count(bit))).filter(|(_, n)| *n > 0).collect();
-            unknown.sort_by_key(|u| std::cmp::Reverse(u.1));
+        Ok(LoadedSubjects { as_of, programs: programs.iter().map(|p| p.id).collect(), persons, enterprises })
+    }
+}
+
+/// What a scan reads from the registry: the as-of date, the programs asked for, and the facts of
+/// persons and enterprises (each loaded only when one of the programs applies to it).
+struct LoadedSubjects {
+    as_of: Date,
+    programs: Vec<&'static str>,
+    persons: Option<Subjects>,
+    enterprises: Option<Subjects>,
+}
+
+/// Evaluates the loaded facts under `rules`: the programs' summaries and the hits (eligible and
+/// one condition short).
+fn evaluate_loaded(rules: &jiuye_rules::Ruleset, loaded: &LoadedSubjects) -> AppResult<ScanReport> {
+    let LoadedSubjects { as_of, programs, persons, enterprises } = loaded;
+    let as_of = *as_of;
+    let mut summaries = Vec::new();
+    let mut hits = Vec::new();
+    for id in programs {
+        let p = rules.program(id).ok_or(AppError::NotFound)?;
+        let subjects = match p.applicant {
+            Applicant::Person => persons.as_ref(),
+            Applicant::Enterprise => enterprises.as_ref(),
+            _ => None,
+        };
+        let Some(s) = subjects else {
             summaries.push(ProgramSummary {
                 program: p.id,
                 name: p.name,
                 measure: p.measure(),
                 applicant: p.applicant.label(),
-                scanned: r.decisions.len(),
-                eligible: r.count(Outcome::Eligible),
-                ineligible: r.count(Outcome::Ineligible),
-                needs_facts: r.count(Outcome::NeedsFacts),
-                one_condition_short: close.len(),
-                total_amount_yuan: yuan(r.total_amount()),
+                scanned: 0,
+                eligible: 0,
+                ineligible: 0,
+                needs_facts: 0,
+                one_condition_short: 0,
+                total_amount_yuan: "0.00".into(),
                 amount_kind: p.amount.as_ref().map(|a| a.kind.label()),
-                unknown_conditions: unknown,
-                by_township: by_township.into_iter().map(|(k, (n, m))| (k, (n, yuan(m)))).collect(),
-                skipped: None,
+                unknown_conditions: Vec::new(),
+                by_township: BTreeMap::new(),
+                skipped: Some("名册中还没有该类申请主体的数据（招用、见习、培训等记录待相应模块上线）"),
             });
+            continue;
+        };
+        let r = rules.scan(p.id, &s.columns, as_of).map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut by_township: BTreeMap<String, (usize, Decimal)> = BTreeMap::new();
+        for (i, d) in r.decisions.iter().enumerate() {
+            if *d == Outcome::Eligible {
+                let amount = r.amount(i);
+                let hit = s.hit(p, i, true, amount.map(yuan), None);
+                let e = by_township.entry(hit.township_code.clone()).or_insert((0, Decimal::ZERO));
+                e.0 += 1;
+                e.1 += amount.unwrap_or(Decimal::ZERO);
+                hits.push(hit);
+            }
         }
-        Ok(ScanReport {
-            as_of,
-            ruleset_version: rules.version().to_string(),
-            persons: persons.as_ref().map(|s| s.ids.len()).unwrap_or(0),
-            enterprises: enterprises.as_ref().map(|s| s.ids.len()).unwrap_or(0),
-            programs: summaries,
-            hits,
-        })
+        let close: Vec<usize> = r.one_condition_short().collect();
+        for &i in &close {
+            hits.push(s.hit(p, i, false, None, r.failed_conditions(i).first().copied()));
+        }
+        let mut unknown: Vec<(&'static str, usize)> =
+            r.condition_ids.iter().enumerate().map(|(bit, id)| (*id, r.unknown_count(bit))).filter(|(_, n)| *n > 0).collect();
+        unknown.sort_by_key(|u| std::cmp::Reverse(u.1));
+        summaries.push(ProgramSummary {
+            program: p.id,
+            name: p.name,
+            measure: p.measure(),
+            applicant: p.applicant.label(),
+            scanned: r.decisions.len(),
+            eligible: r.count(Outcome::Eligible),
+            ineligible: r.count(Outcome::Ineligible),
+            needs_facts: r.count(Outcome::NeedsFacts),
+            one_condition_short: close.len(),
+            total_amount_yuan: yuan(r.total_amount()),
+            amount_kind: p.amount.as_ref().map(|a| a.kind.label()),
+            unknown_conditions: unknown,
+            by_township: by_township.into_iter().map(|(k, (n, m))| (k, (n, yuan(m)))).collect(),
+            skipped: None,
+        });
     }
+    Ok(ScanReport {
+        as_of,
+        ruleset_version: rules.version().to_string(),
+        persons: persons.as_ref().map(|s| s.ids.len()).unwrap_or(0),
+        enterprises: enterprises.as_ref().map(|s| s.ids.len()).unwrap_or(0),
+        programs: summaries,
+        hits,
+    })
 }
 
 pub const SCAN_HEADERS: [&str; 9] =
@@ -458,8 +489,10 @@ impl App {
         for c in changes {
             after_rules.set_param(c).map_err(|e| AppError::BadInput(e.to_string()))?;
         }
-        let before = self.scan_with(&self.rules.clone(), actor, req, progress).await?;
-        let after = self.scan_with(&after_rules, actor, req, &mut |_| {}).await?;
+        // The registry is read once; only the evaluation runs twice.
+        let loaded = self.load_for_scan(&self.rules, actor, req, progress).await?;
+        let before = evaluate_loaded(&self.rules, &loaded)?;
+        let after = evaluate_loaded(&after_rules, &loaded)?;
         let key = |h: &Hit| (h.program, h.subject_id);
         let before_set: std::collections::HashSet<_> = before.hits.iter().filter(|h| h.eligible).map(key).collect();
         let after_set: std::collections::HashSet<_> = after.hits.iter().filter(|h| h.eligible).map(key).collect();
