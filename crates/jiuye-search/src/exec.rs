@@ -108,6 +108,39 @@ fn contains(scorer: &mut dyn Scorer, doc: DocId) -> bool {
     current != TERMINATED && current < doc && scorer.seek(doc) == doc
 }
 
+/// The `limit` best documents of one segment by score (ties by `Ranked`'s order), found by
+/// block-max WAND over `union_weight`, among the documents `accept` lets through.
+fn wand_top(
+    union_weight: &dyn Weight,
+    reader: &SegmentReader,
+    columns: &Columns,
+    limit: usize,
+    mut accept: impl FnMut(DocId) -> bool,
+) -> Result<Vec<(Ranked, DocId)>> {
+    let mut heap: BinaryHeap<Reverse<(Ranked, DocId)>> = BinaryHeap::with_capacity(limit.min(1024) + 1);
+    let threshold = |heap: &BinaryHeap<Reverse<(Ranked, DocId)>>| -> Score {
+        match heap.peek() {
+            // Just below the worst kept score: equal scores still compete on the tie-breaks.
+            Some(Reverse((min, _))) if heap.len() >= limit => min.score.next_down(),
+            _ => 0.0,
+        }
+    };
+    union_weight.for_each_pruning(0.0, reader, &mut |doc, score| {
+        if accept(doc) {
+            let ranked = (columns.ranked(doc, score), doc);
+            if heap.len() < limit {
+                heap.push(Reverse(ranked));
+            } else if let Some(mut min) = heap.peek_mut()
+                && ranked > min.0
+            {
+                *min = Reverse(ranked);
+            }
+        }
+        threshold(&heap)
+    })?;
+    Ok(heap.into_iter().map(|Reverse(x)| x).collect())
+}
+
 struct Columns {
     ids: Arc<dyn ColumnValues<i64>>,
     published: Arc<dyn ColumnValues<i64>>,
@@ -186,29 +219,11 @@ pub(crate) fn execute(
         let columns = Columns::of(reader)?;
         let alive = reader.alive_bitset();
         let mut filter = required_weight.scorer(reader, 1.0)?;
-        let mut heap: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(limit.min(1024) + 1);
-        let threshold = |heap: &BinaryHeap<Reverse<Ranked>>| -> Score {
-            match heap.peek() {
-                // Just below the worst kept score: equal scores still compete on the tie-breaks.
-                Some(Reverse(min)) if heap.len() >= limit => min.score.next_down(),
-                _ => 0.0,
-            }
-        };
-        union_weight.for_each_pruning(0.0, reader, &mut |doc, score| {
-            if alive.is_none_or(|a| a.is_alive(doc)) && contains(filter.as_mut(), doc) {
-                let ranked = columns.ranked(doc, score);
-                if heap.len() < limit {
-                    heap.push(Reverse(ranked));
-                } else if let Some(mut min) = heap.peek_mut()
-                    && ranked > min.0
-                {
-                    *min = Reverse(ranked);
-                }
-            }
-            threshold(&heap)
+        let top = wand_top(union_weight.as_ref(), reader, &columns, limit, |doc| {
+            alive.is_none_or(|a| a.is_alive(doc)) && contains(filter.as_mut(), doc)
         })?;
-        scored_per_segment.push(heap.len() as u64);
-        scored.extend(heap.into_iter().map(|Reverse(r)| r));
+        scored_per_segment.push(top.len() as u64);
+        scored.extend(top.into_iter().map(|(r, _)| r));
     }
     scored.sort_unstable_by(|a, b| b.cmp(a));
     if scored.len() >= limit {
@@ -361,28 +376,8 @@ fn execute_bits(searcher: &Searcher, plan: &Plan, orders: &TimeOrders, cache: &C
     let mut scored: Vec<(Ranked, DocId, usize)> = Vec::new();
     for (ord, (reader, set)) in readers.iter().zip(&sets).enumerate() {
         let columns = Columns::of(reader)?;
-        let mut heap: BinaryHeap<Reverse<(Ranked, DocId)>> = BinaryHeap::with_capacity(limit.min(1024) + 1);
-        let threshold = |heap: &BinaryHeap<Reverse<(Ranked, DocId)>>| -> Score {
-            match heap.peek() {
-                // Just below the worst kept score: equal scores still compete on the tie-breaks.
-                Some(Reverse((min, _))) if heap.len() >= limit => min.score.next_down(),
-                _ => 0.0,
-            }
-        };
-        union_weight.for_each_pruning(0.0, reader, &mut |doc, score| {
-            if set.contains(doc) {
-                let ranked = (columns.ranked(doc, score), doc);
-                if heap.len() < limit {
-                    heap.push(Reverse(ranked));
-                } else if let Some(mut min) = heap.peek_mut()
-                    && ranked > min.0
-                {
-                    *min = Reverse(ranked);
-                }
-            }
-            threshold(&heap)
-        })?;
-        scored.extend(heap.into_iter().map(|Reverse((r, d))| (r, d, ord)));
+        let top = wand_top(union_weight.as_ref(), reader, &columns, limit, |doc| set.contains(doc))?;
+        scored.extend(top.into_iter().map(|(r, d)| (r, d, ord)));
     }
     scored.sort_unstable_by_key(|s| Reverse(s.0));
     if scored.len() >= limit {
