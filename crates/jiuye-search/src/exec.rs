@@ -108,6 +108,45 @@ fn contains(scorer: &mut dyn Scorer, doc: DocId) -> bool {
     current != TERMINATED && current < doc && scorer.seek(doc) == doc
 }
 
+/// The `limit` best documents of `set` by score, the score of a document being the sum of the
+/// clauses that match it, in clause order (as the union scorer adds them); documents no clause
+/// matches are left out, as WAND leaves them out. Each clause is moved forward by `seek` only.
+fn seek_top(
+    clauses: &[Box<dyn Weight>],
+    reader: &SegmentReader,
+    columns: &Columns,
+    limit: usize,
+    set: &DocBits,
+) -> Result<Vec<(Ranked, DocId)>> {
+    let mut scorers = clauses.iter().map(|w| w.scorer(reader, 1.0)).collect::<tantivy::Result<Vec<_>>>()?;
+    let mut heap: BinaryHeap<Reverse<(Ranked, DocId)>> = BinaryHeap::with_capacity(limit.min(1024) + 1);
+    for doc in set.iter() {
+        let mut score: Score = 0.0;
+        let mut matched = false;
+        for scorer in &mut scorers {
+            if scorer.doc() < doc {
+                scorer.seek(doc);
+            }
+            if scorer.doc() == doc {
+                score += scorer.score();
+                matched = true;
+            }
+        }
+        if !matched {
+            continue;
+        }
+        let ranked = (columns.ranked(doc, score), doc);
+        if heap.len() < limit {
+            heap.push(Reverse(ranked));
+        } else if let Some(mut min) = heap.peek_mut()
+            && ranked > min.0
+        {
+            *min = Reverse(ranked);
+        }
+    }
+    Ok(heap.into_iter().map(|Reverse(x)| x).collect())
+}
+
 /// The `limit` best documents of one segment by score (ties by `Ranked`'s order), found by
 /// block-max WAND over `union_weight`, among the documents `accept` lets through.
 fn wand_top(
@@ -371,12 +410,25 @@ fn execute_bits(searcher: &Searcher, plan: &Plan, orders: &TimeOrders, cache: &C
     if !plan.by_score || plan.should.is_empty() {
         return Ok((total, newest_in_sets(searcher, &sets, limit, orders)?));
     }
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
     let union = BooleanQuery::new(plan.should.iter().map(|c| (Occur::Should, c.box_clone())).collect());
-    let union_weight = union.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let union_weight = union.weight(scoring)?;
+    let clause_weights = plan.should.iter().map(|c| c.weight(scoring)).collect::<tantivy::Result<Vec<_>>>()?;
     let mut scored: Vec<(Ranked, DocId, usize)> = Vec::new();
     for (ord, (reader, set)) in readers.iter().zip(&sets).enumerate() {
         let columns = Columns::of(reader)?;
-        let top = wand_top(union_weight.as_ref(), reader, &columns, limit, |doc| set.contains(doc))?;
+        let mut union_postings = 0u64;
+        for term in &plan.should_terms {
+            union_postings += u64::from(reader.inverted_index(term.field())?.doc_freq(term).map_err(tantivy::TantivyError::from)?);
+        }
+        // A few matches against a long union (several words, each common, rarely together):
+        // score the matches by seeking each clause to them instead of walking the union.
+        let seeks = set.count().saturating_mul(clause_weights.len() as u64).saturating_mul(PROBE_COST);
+        let top = if seeks < union_postings {
+            seek_top(&clause_weights, reader, &columns, limit, set)?
+        } else {
+            wand_top(union_weight.as_ref(), reader, &columns, limit, |doc| set.contains(doc))?
+        };
         scored.extend(top.into_iter().map(|(r, d)| (r, d, ord)));
     }
     scored.sort_unstable_by_key(|s| Reverse(s.0));

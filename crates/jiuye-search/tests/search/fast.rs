@@ -183,6 +183,42 @@ fn wand_over_few_scored_documents_then_newest_for_the_rest_equals_the_exhaustive
 }
 
 #[test]
+fn few_matches_of_common_words_scored_by_seeking_equal_the_exhaustive_search() {
+    // 保洁 and 司机 are each in half of 4,000 titles and together in 16: the match set is tiny
+    // against the union of their postings, so the page is scored by seeking each clause to the
+    // 16 matches instead of walking the union. Scores differ (the words repeated, in the title or
+    // only the description) and tie on purpose.
+    let docs: Vec<VacancyDoc> = (1..=4_000)
+        .map(|id| {
+            let both = id % 250 == 0;
+            let title = match (both, id % 2) {
+                (true, _) if id % 1_000 == 0 => "保洁 司机 司机".to_string(),
+                (true, _) => "保洁 司机".to_string(),
+                (false, 0) => "保洁".to_string(),
+                _ => "司机".to_string(),
+            };
+            VacancyDoc {
+                title,
+                description: if id % 500 == 0 { "负责保洁和司机工作".into() } else { "工作地点：和阳镇".into() },
+                published_at: 1_700_000_000 + id % 7,
+                ..vacancy(id, "")
+            }
+        })
+        .collect();
+    let index = SearchIndex::in_memory().unwrap();
+    for chunk in docs.chunks(1_500) {
+        index.upsert(chunk).unwrap();
+    }
+    index.delete(&[1_000]).unwrap();
+    for (page, per_page) in [(1, 20), (1, 5), (2, 5), (4, 4), (1, 100)] {
+        let q = SearchQuery { page, per_page, ..SearchQuery::text("保洁 司机") };
+        let fast = index.search(&q).unwrap();
+        assert_eq!(fast, index.search_exhaustive(&q).unwrap(), "page {page}/{per_page}");
+        assert_eq!(fast.total, 15);
+    }
+}
+
+#[test]
 fn cached_clause_sets_stay_correct_across_deletes_updates_and_new_segments() {
     // Queries fill the clause cache; then documents are deleted, replaced and added (new
     // segments, deletions inside cached segments) and the same queries must still equal the
