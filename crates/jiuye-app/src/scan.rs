@@ -128,14 +128,17 @@ impl App {
         let (mut ids, mut names, mut identifiers, mut townships) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut id_col, mut employed, mut returning, mut graduate, mut grad_date, mut difficult, mut key_group, mut poor) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let mut offset = 0;
+        // Keyset pages in (name, id) order: only the columns used, the sealed ID number in the row.
+        let mut after: Option<(String, uuid::Uuid)> = None;
         const PAGE: i64 = 5000;
         loop {
-            let (rows, _) = self.store.list_persons(scope, &filter, Page { limit: PAGE, offset }).await?;
+            let rows = self.store.scan_persons_page(scope, &filter, after.as_ref().map(|(n, i)| (n.as_str(), *i)), PAGE).await?;
             let n = rows.len() as i64;
-            let secrets = self.store.person_id_secrets(scope, &rows.iter().map(|p| p.id).collect::<Vec<_>>()).await?;
+            if let Some(last) = rows.last() {
+                after = Some((last.name.clone(), last.id));
+            }
             for p in rows {
-                let id = secrets.get(&p.id).and_then(|(enc, kv)| self.vault.open(enc, *kv).ok()).and_then(|s| IdNumber::parse(&s).ok());
+                let id = self.vault.open(&p.id_enc, p.key_version).ok().and_then(|s| IdNumber::parse(&s).ok());
                 let tags = Tag::from_storage(&p.tags);
                 let has = |t: Tag| tags.contains(&t);
                 id_col.push(id);
@@ -167,7 +170,6 @@ impl App {
             if n < PAGE {
                 break;
             }
-            offset += PAGE;
         }
         let mut columns = FactColumns::new(ids.len());
         let e = |e: jiuye_rules::RulesError| AppError::Internal(e.to_string());

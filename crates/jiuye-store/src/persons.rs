@@ -31,6 +31,21 @@ pub struct PersonRecord {
     pub updated_at: OffsetDateTime,
 }
 
+/// A person as the policy scan reads them: the columns it uses and the sealed ID number.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ScanPersonRow {
+    pub id: Uuid,
+    pub name: String,
+    pub id_masked: String,
+    pub township_code: String,
+    pub township_name: String,
+    pub tags: String,
+    pub graduation_date: Option<Date>,
+    pub employment_status: String,
+    pub id_enc: Vec<u8>,
+    pub key_version: i64,
+}
+
 /// Everything stored for a person; the sensitive values already sealed by the caller.
 #[derive(Debug, Clone)]
 pub struct PersonWrite {
@@ -227,6 +242,43 @@ impl Store {
         args.push(Arg::I64(page.offset));
         let rows = on_db!(self.db, p => bind_args!(sqlx::query_as::<_, PersonRecord>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(p).await)?;
         Ok((rows, total))
+    }
+
+    /// The next `limit` persons in scope (and of `filter`) after `after` in `(name, id)` order, with
+    /// only the columns the policy scan reads and the sealed ID number: the scan reads the
+    /// registry page by page with this (a keyset on the `(name, id)` index; no count, no OFFSET,
+    /// no joins but the township's name).
+    pub async fn scan_persons_page(
+        &self,
+        scope: &Scope,
+        filter: &PersonFilter,
+        after: Option<(&str, Uuid)>,
+        limit: i64,
+    ) -> Result<Vec<ScanPersonRow>> {
+        let mut f = Filter::default();
+        if !f.person_scope(scope, "p.township_code") {
+            return Ok(Vec::new());
+        }
+        apply(filter, &mut f);
+        if let Some((name, id)) = after {
+            f.push("p.name >= ?", Arg::Text(name.to_string()));
+            let a = f.next();
+            f.args.push(Arg::Text(name.to_string()));
+            f.args.push(Arg::Uuid(id));
+            f.push_raw(&format!("(p.name > ${a} OR p.id > ${})", a + 1));
+        }
+        let n = f.next();
+        let sql = format!(
+            "SELECT p.id, p.name, p.id_masked, p.township_code, t.name AS township_name, p.tags, p.graduation_date,
+    p.employment_status, p.id_enc, p.key_version
+ FROM persons p JOIN townships t ON t.code = p.township_code{} ORDER BY p.name, p.id LIMIT ${n}",
+            f.where_clause()
+        );
+        let mut args = f.args.clone();
+        args.push(Arg::I64(limit));
+        Ok(
+            on_db!(self.db, p => bind_args!(sqlx::query_as::<_, ScanPersonRow>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(p).await)?,
+        )
     }
 
     pub async fn count_persons(&self, scope: &Scope) -> Result<i64> {

@@ -145,3 +145,54 @@ async fn filters_find_by_name_prefix_last_four_tag_and_household() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_scan_reads_every_person_in_scope_once_in_name_order_by_keyset_pages() {
+    for db in TestDb::all().await {
+        let store = db.store().await;
+        // 23 persons under 4 names (equal names cross page boundaries), in two townships.
+        let mut tx = store.begin_write().await.unwrap();
+        let mut ids = Vec::new();
+        for n in 0..23u32 {
+            let id = new_id();
+            let name = ["乙", "甲", "丁", "丙"][(n % 4) as usize];
+            tx.insert_person(id, &person(n + 1, name, if n % 3 == 0 { JIASONG } else { HEYANG }), T0).await.unwrap();
+            ids.push((name.to_string(), id, n));
+        }
+        tx.commit().await.unwrap();
+        let read_all = |scope: Scope, filter: PersonFilter| {
+            let store = &store;
+            async move {
+                let mut out = Vec::new();
+                let mut after: Option<(String, uuid::Uuid)> = None;
+                loop {
+                    let rows = store.scan_persons_page(&scope, &filter, after.as_ref().map(|(n, i)| (n.as_str(), *i)), 4).await.unwrap();
+                    if let Some(last) = rows.last() {
+                        after = Some((last.name.clone(), last.id));
+                    }
+                    let done = rows.len() < 4;
+                    out.extend(rows);
+                    if done {
+                        break out;
+                    }
+                }
+            }
+        };
+        let all = read_all(Scope::All, PersonFilter::default()).await;
+        // The same persons and order as the registry list (name, then id).
+        let (listed, total) = store.list_persons(&Scope::All, &PersonFilter::default(), Page { limit: 100, offset: 0 }).await.unwrap();
+        assert_eq!(total, 23, "{}", db.backend);
+        assert_eq!(all.iter().map(|r| r.id).collect::<Vec<_>>(), listed.iter().map(|r| r.id).collect::<Vec<_>>(), "{}", db.backend);
+        let first = all.iter().find(|r| r.id == ids[0].1).unwrap();
+        assert_eq!((first.id_enc.as_slice(), first.township_name.as_str()), ([1u8, 2, 3, 1].as_slice(), "贾宋镇"));
+        // A clerk's scope and a township filter.
+        let mine = read_all(Scope::Township(HEYANG.into()), PersonFilter::default()).await;
+        assert_eq!(mine.len(), ids.iter().filter(|(_, _, n)| n % 3 != 0).count(), "{}", db.backend);
+        assert!(mine.iter().all(|r| r.township_code == HEYANG));
+        let theirs = read_all(Scope::All, PersonFilter { township_code: Some(JIASONG.into()), ..Default::default() }).await;
+        assert_eq!(theirs.len(), 8);
+        assert!(read_all(Scope::Enterprise(new_id()), PersonFilter::default()).await.is_empty());
+        store.close().await;
+        db.cleanup().await;
+    }
+}
