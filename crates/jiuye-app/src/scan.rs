@@ -254,22 +254,12 @@ impl App {
 
     /// Runs the scan in the actor's scope. `progress` receives the number of persons loaded.
     pub async fn scan_registry(&self, actor: &Actor, req: &ScanRequest, progress: &mut (dyn FnMut(u64) + Send)) -> AppResult<ScanReport> {
-        let report = self.scan_with(&self.rules.clone(), actor, req, progress).await?;
+        let loaded = self.load_for_scan(&self.rules, actor, req, progress).await?;
+        let report = evaluate_loaded(&self.rules, &loaded)?;
         self.store
             .audit_only(self.audit_entry(actor, "policy.scan", "registry", None, "ok", json!({"program": req.program, "as_of": report.as_of.to_string(), "township": req.township, "hits": report.hits.len(), "ruleset": report.ruleset_version})))
             .await?;
         Ok(report)
-    }
-
-    async fn scan_with(
-        &self,
-        rules: &jiuye_rules::Ruleset,
-        actor: &Actor,
-        req: &ScanRequest,
-        progress: &mut (dyn FnMut(u64) + Send),
-    ) -> AppResult<ScanReport> {
-        let loaded = self.load_for_scan(rules, actor, req, progress).await?;
-        evaluate_loaded(rules, &loaded)
     }
 
     /// Checks the actor may scan and reads the facts the requested programs need, once: a

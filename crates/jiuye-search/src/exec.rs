@@ -119,7 +119,7 @@ fn seek_top(
     set: &DocBits,
 ) -> Result<Vec<(Ranked, DocId)>> {
     let mut scorers = clauses.iter().map(|w| w.scorer(reader, 1.0)).collect::<tantivy::Result<Vec<_>>>()?;
-    let mut heap: BinaryHeap<Reverse<(Ranked, DocId)>> = BinaryHeap::with_capacity(limit.min(1024) + 1);
+    let mut top = TopK::new(limit);
     for doc in set.iter() {
         let mut score: Score = 0.0;
         let mut matched = false;
@@ -132,19 +132,11 @@ fn seek_top(
                 matched = true;
             }
         }
-        if !matched {
-            continue;
-        }
-        let ranked = (columns.ranked(doc, score), doc);
-        if heap.len() < limit {
-            heap.push(Reverse(ranked));
-        } else if let Some(mut min) = heap.peek_mut()
-            && ranked > min.0
-        {
-            *min = Reverse(ranked);
+        if matched {
+            top.offer((columns.ranked(doc, score), doc));
         }
     }
-    Ok(heap.into_iter().map(|Reverse(x)| x).collect())
+    Ok(top.into_vec())
 }
 
 /// The `limit` best documents of one segment by score (ties by `Ranked`'s order), found by
@@ -156,28 +148,59 @@ fn wand_top(
     limit: usize,
     mut accept: impl FnMut(DocId) -> bool,
 ) -> Result<Vec<(Ranked, DocId)>> {
-    let mut heap: BinaryHeap<Reverse<(Ranked, DocId)>> = BinaryHeap::with_capacity(limit.min(1024) + 1);
-    let threshold = |heap: &BinaryHeap<Reverse<(Ranked, DocId)>>| -> Score {
-        match heap.peek() {
-            // Just below the worst kept score: equal scores still compete on the tie-breaks.
-            Some(Reverse((min, _))) if heap.len() >= limit => min.score.next_down(),
-            _ => 0.0,
-        }
-    };
+    let mut top = TopK::new(limit);
     union_weight.for_each_pruning(0.0, reader, &mut |doc, score| {
         if accept(doc) {
-            let ranked = (columns.ranked(doc, score), doc);
-            if heap.len() < limit {
-                heap.push(Reverse(ranked));
-            } else if let Some(mut min) = heap.peek_mut()
-                && ranked > min.0
-            {
-                *min = Reverse(ranked);
-            }
+            top.offer((columns.ranked(doc, score), doc));
         }
-        threshold(&heap)
+        top.threshold()
     })?;
-    Ok(heap.into_iter().map(|Reverse(x)| x).collect())
+    Ok(top.into_vec())
+}
+
+/// The optional clauses' postings in one segment (the length of their union, counted with
+/// repeats): what WAND over them walks at most.
+fn optional_postings(plan: &Plan, reader: &SegmentReader) -> Result<u64> {
+    let mut postings = 0u64;
+    for term in &plan.should_terms {
+        postings += u64::from(reader.inverted_index(term.field())?.doc_freq(term).map_err(tantivy::TantivyError::from)?);
+    }
+    Ok(postings)
+}
+
+/// The `limit` greatest hits offered, in a min-heap.
+struct TopK {
+    heap: BinaryHeap<Reverse<(Ranked, DocId)>>,
+    limit: usize,
+}
+
+impl TopK {
+    fn new(limit: usize) -> Self {
+        Self { heap: BinaryHeap::with_capacity(limit.min(1024) + 1), limit }
+    }
+
+    fn offer(&mut self, hit: (Ranked, DocId)) {
+        if self.heap.len() < self.limit {
+            self.heap.push(Reverse(hit));
+        } else if let Some(mut min) = self.heap.peek_mut()
+            && hit > min.0
+        {
+            *min = Reverse(hit);
+        }
+    }
+
+    /// The score a document must exceed to enter: just below the worst kept score once full, so
+    /// equal scores still compete on the tie-breaks.
+    fn threshold(&self) -> Score {
+        match self.heap.peek() {
+            Some(Reverse((min, _))) if self.heap.len() >= self.limit => min.score.next_down(),
+            _ => 0.0,
+        }
+    }
+
+    fn into_vec(self) -> Vec<(Ranked, DocId)> {
+        self.heap.into_iter().map(|Reverse(x)| x).collect()
+    }
 }
 
 struct Columns {
@@ -236,10 +259,7 @@ pub(crate) fn execute(
     // WAND cannot prune) one scored pass is cheaper.
     let mut union_postings = 0u64;
     for reader in readers {
-        for term in &plan.should_terms {
-            let df = reader.inverted_index(term.field())?.doc_freq(term).map_err(tantivy::TantivyError::from)?;
-            union_postings += u64::from(df);
-        }
+        union_postings += optional_postings(plan, reader)?;
     }
     if union_postings.saturating_mul(WAND_SHARE) >= total {
         return exhaustive(searcher, plan);
@@ -417,10 +437,7 @@ fn execute_bits(searcher: &Searcher, plan: &Plan, orders: &TimeOrders, cache: &C
     let mut scored: Vec<(Ranked, DocId, usize)> = Vec::new();
     for (ord, (reader, set)) in readers.iter().zip(&sets).enumerate() {
         let columns = Columns::of(reader)?;
-        let mut union_postings = 0u64;
-        for term in &plan.should_terms {
-            union_postings += u64::from(reader.inverted_index(term.field())?.doc_freq(term).map_err(tantivy::TantivyError::from)?);
-        }
+        let union_postings = optional_postings(plan, reader)?;
         // A few matches against a long union (several words, each common, rarely together):
         // score the matches by seeking each clause to them instead of walking the union.
         let seeks = set.count().saturating_mul(clause_weights.len() as u64).saturating_mul(PROBE_COST);

@@ -274,7 +274,7 @@ impl Store {
  FROM persons p JOIN townships t ON t.code = p.township_code{} ORDER BY p.name, p.id LIMIT ${n}",
             f.where_clause()
         );
-        let mut args = f.args.clone();
+        let mut args = f.args;
         args.push(Arg::I64(limit));
         Ok(
             on_db!(self.db, p => bind_args!(sqlx::query_as::<_, ScanPersonRow>(sqlx::AssertSqlSafe(sql.as_str())), args).fetch_all(p).await)?,
